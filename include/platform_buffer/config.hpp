@@ -1,0 +1,57 @@
+// Build configuration shared by every platform_buffer header: compiler hints,
+// exception detection and target detection. Nothing here is part of the API
+// except the PLATFORM_BUFFER_* macros documented in README.md.
+#pragma once
+
+#if defined(__cpp_exceptions) || defined(__EXCEPTIONS) || defined(_CPPUNWIND)
+#  define PLATFORM_BUFFER_HAS_EXCEPTIONS 1
+#else
+#  define PLATFORM_BUFFER_HAS_EXCEPTIONS 0
+#endif
+
+#if defined(__wasm32__)
+#  define PLATFORM_BUFFER_WASM32 1
+#else
+#  define PLATFORM_BUFFER_WASM32 0
+#endif
+
+#if defined(__GNUC__) || defined(__clang__)
+#  define PBUF_LIKELY(x) __builtin_expect(!!(x), 1)
+#  define PBUF_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#  define PBUF_COLD [[gnu::cold, gnu::noinline]]
+#  define PBUF_INLINE [[gnu::always_inline]] inline
+#  define PBUF_TRAP() __builtin_trap()
+#else
+#  define PBUF_LIKELY(x) (x)
+#  define PBUF_UNLIKELY(x) (x)
+#  define PBUF_COLD
+#  define PBUF_INLINE inline
+#  define PBUF_TRAP() std::abort()
+#endif
+
+// A failure path never returns when exceptions are on; without exceptions it
+// returns only if the user's handler does, and the caller then backs out.
+#if PLATFORM_BUFFER_HAS_EXCEPTIONS
+#  define PBUF_FAIL_NORETURN [[noreturn]]
+#else
+#  define PBUF_FAIL_NORETURN
+#endif
+
+// AddressSanitizer hooks: the linear-memory allocator poisons released blocks
+// so that a use after release is reported in sanitizer builds.
+#if defined(__has_feature)
+#  if __has_feature(address_sanitizer)
+#    define PBUF_ASAN 1
+#  endif
+#endif
+#if !defined(PBUF_ASAN) && defined(__SANITIZE_ADDRESS__)
+#  define PBUF_ASAN 1
+#endif
+#if defined(PBUF_ASAN)
+#  include <sanitizer/asan_interface.h>
+#  define PBUF_POISON(p, n) ASAN_POISON_MEMORY_REGION((p), (n))
+#  define PBUF_UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
+#else
+#  define PBUF_POISON(p, n) ((void)(p), (void)(n))
+#  define PBUF_UNPOISON(p, n) ((void)(p), (void)(n))
+#endif

@@ -1,0 +1,105 @@
+// Shared test helpers: the zones every generic test runs on, snapshots of a
+// buffer's whole state, and CHECK_FAILS, which checks a failing call both
+// with exceptions (the exception type) and without (the error handler call).
+#pragma once
+
+#include <platform_buffer/platform_buffer.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "catch.hpp"
+
+namespace test {
+
+using namespace platform_buffer;
+
+// Zone factories: each makes a new buffer of that zone.
+struct Heap {
+  static constexpr const char* name = "Heap";
+  static ByteArrayBuffer make(std::size_t size, ByteOrder order = ByteOrder::BigEndian) {
+    return ByteArrayBuffer::allocate(size, order);
+  }
+};
+
+template <class Zone>
+using BufferOf = decltype(Zone::make(0));
+
+// Everything observable about a buffer: cursors and every byte up to the capacity.
+struct Snapshot {
+  std::size_t position, limit, capacity;
+  ByteOrder order;
+  std::vector<std::uint8_t> bytes;
+  bool operator==(const Snapshot&) const = default;
+
+  template <class Buffer>
+  static Snapshot of(const Buffer& b) {
+    return {b.position(), b.limit(), b.capacity(), b.byteOrder(),
+            std::vector<std::uint8_t>(b.data(), b.data() + b.capacity())};
+  }
+};
+
+inline std::vector<std::uint8_t> bytesOf(std::initializer_list<int> values) {
+  std::vector<std::uint8_t> out;
+  for (int v : values) out.push_back(static_cast<std::uint8_t>(v));
+  return out;
+}
+
+// The last error the recording handler saw (no-exceptions builds).
+struct RecordedError {
+  int count = 0;
+  ErrorKind kind{};
+  std::string message;
+};
+inline RecordedError& recorded() {
+  static RecordedError r;
+  return r;
+}
+inline void recordingHandler(ErrorKind kind, const char* message) {
+  auto& r = recorded();
+  ++r.count;
+  r.kind = kind;
+  r.message = message;
+}
+
+template <ErrorKind K> struct ExceptionFor;
+template <> struct ExceptionFor<ErrorKind::BufferUnderflow> { using type = BufferUnderflowException; };
+template <> struct ExceptionFor<ErrorKind::BufferOverflow> { using type = BufferOverflowException; };
+template <> struct ExceptionFor<ErrorKind::InvalidArgument> { using type = std::invalid_argument; };
+template <> struct ExceptionFor<ErrorKind::MalformedText> { using type = MalformedTextException; };
+template <> struct ExceptionFor<ErrorKind::OutOfMemory> { using type = OutOfMemoryError; };
+template <> struct ExceptionFor<ErrorKind::InvalidState> { using type = std::logic_error; };
+
+// Runs `expr`, which must fail with `kind`; returns the error's message.
+#if PLATFORM_BUFFER_HAS_EXCEPTIONS
+#  define CHECK_FAILS(expected_kind, ...)                                                                 \
+    [&]() -> std::string {                                                                       \
+      try {                                                                                      \
+        (void)(__VA_ARGS__);                                                                     \
+      } catch (const typename ::test::ExceptionFor<expected_kind>::type& e) {                             \
+        return e.what();                                                                         \
+      } catch (...) {                                                                            \
+        FAIL_CHECK("'" #__VA_ARGS__ "' threw the wrong exception type");                          \
+        return {};                                                                               \
+      }                                                                                          \
+      FAIL_CHECK("'" #__VA_ARGS__ "' did not fail");                                             \
+      return {};                                                                                 \
+    }()
+#else
+#  define CHECK_FAILS(expected_kind, ...)                                                                 \
+    [&]() -> std::string {                                                                       \
+      ::test::recorded() = {};                                                                   \
+      auto previous = ::platform_buffer::setErrorHandler(&::test::recordingHandler);             \
+      (void)(__VA_ARGS__);                                                                       \
+      ::platform_buffer::setErrorHandler(previous);                                              \
+      CHECK(::test::recorded().count == 1);                                                      \
+      CHECK(::test::recorded().kind == expected_kind);                                                    \
+      return ::test::recorded().message;                                                         \
+    }()
+#endif
+
+}  // namespace test
+
+// The zones every generic TEMPLATE_TEST_CASE runs on. Later zones add themselves here.
+#define PB_ZONES test::Heap
