@@ -23,6 +23,23 @@ struct Heap {
   }
 };
 
+struct Linear {
+  static constexpr const char* name = "Linear";
+  static LinearBuffer make(std::size_t size, ByteOrder order = ByteOrder::BigEndian) {
+    return LinearBuffer::allocate(size, order);
+  }
+};
+
+// PlatformBuffer with the zone chosen at run time.
+template <AllocationZone Zone>
+struct Platform {
+  static PlatformBuffer make(std::size_t size, ByteOrder order = ByteOrder::BigEndian) {
+    return PlatformBuffer::allocate(size, Zone, order);
+  }
+};
+using PlatformHeap = Platform<AllocationZone::Heap>;
+using PlatformDirect = Platform<AllocationZone::Direct>;
+
 template <class Zone>
 using BufferOf = decltype(Zone::make(0));
 
@@ -102,4 +119,4 @@ template <> struct ExceptionFor<ErrorKind::InvalidState> { using type = std::log
 }  // namespace test
 
 // The zones every generic TEMPLATE_TEST_CASE runs on. Later zones add themselves here.
-#define PB_ZONES test::Heap
+#define PB_ZONES test::Heap, test::Linear, test::PlatformHeap, test::PlatformDirect

@@ -104,6 +104,30 @@ class BufferCore {
     return self();
   }
 
+  // Changes the byte order used by later multi-byte reads and writes.
+  Self& setByteOrder(ByteOrder order) noexcept {
+    st().order = order;
+    return self();
+  }
+
+  // ---- conversions between zones (conversions.hpp; all cover [position, limit)
+  // and leave the position alone) --------------------------------------------
+  // NativeData: a LinearBuffer for reading (zero-copy from linear memory, else a copy).
+  template <class S = Self>
+  auto toNativeData() const {
+    return nativeDataOf(static_cast<const S&>(self()));
+  }
+  // MutableNativeData: a LinearBuffer to write through (zero-copy from linear memory, else a copy).
+  template <class S = Self>
+  auto toMutableNativeData() {
+    return mutableNativeDataOf(static_cast<S&>(self()));
+  }
+  // A ByteArrayBuffer: a zero-copy view of a heap buffer's vector, else a copy.
+  template <class S = Self>
+  auto toByteArray() const {
+    return byteArrayOf(static_cast<const S&>(self()));
+  }
+
   // Pointer to byte 0 of this buffer (not to the position).
   std::uint8_t* data() noexcept { return st().data; }
   const std::uint8_t* data() const noexcept { return st().data; }

@@ -12,6 +12,8 @@
 
 namespace platform_buffer {
 
+class PlatformBuffer;
+
 class ByteArrayBuffer : public BufferCore<ByteArrayBuffer> {
  public:
   using Storage = std::shared_ptr<std::vector<std::uint8_t>>;
@@ -53,6 +55,7 @@ class ByteArrayBuffer : public BufferCore<ByteArrayBuffer> {
 
  private:
   friend class BufferCore<ByteArrayBuffer>;
+  friend class PlatformBuffer;
 
   ByteArrayBuffer(Storage storage, ByteOrder order) noexcept
       : state_(detail::BufferState::over(storage->data(), storage->size(), order)), storage_(std::move(storage)) {}

@@ -7,3 +7,8 @@
 #include "utf8.hpp"
 #include "buffer_core.hpp"
 #include "byte_array_buffer.hpp"
+#include "linear_memory.hpp"
+#include "linear_buffer.hpp"
+#include "front_end.hpp"
+#include "conversions.hpp"
+#include "pool.hpp"

@@ -1,0 +1,395 @@
+// LinearMemoryAllocator: owns the region of linear memory that LinearBuffers
+// (the Direct and SharedMemory zones) and host allocations live in.
+//
+// On wasm32 the region is made of pages from the allocator's own memory.grow
+// calls, so it never overlaps malloc's heap (the two may interleave in the
+// address space). Natively the same code runs over a simulated linear memory:
+// one reserved virtual range, committed page by page as it "grows", addressed
+// by 32-bit offsets from its base. Offset 0 is never a block.
+//
+// Blocks are rounded up to size classes (16-byte granules: exact up to 128
+// bytes, then four classes per power of two, so at most 25% is lost to
+// rounding). A released block goes back on its class's free list, or, when it
+// is the topmost block, rewinds the top; an allocate/release loop therefore
+// runs in constant memory. All bookkeeping (one byte per granule, the free
+// lists, the buffer slots) lives on the C++ heap, outside linear memory, so
+// nothing a host writes into linear memory can corrupt it, and hostile offsets
+// passed to free are recognised and refused.
+//
+// Not thread-safe: like wasm32 itself, one thread uses an allocator.
+#pragma once
+
+#include <algorithm>
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <vector>
+
+#include "errors.hpp"
+
+#if !PLATFORM_BUFFER_WASM32
+#  if defined(_WIN32)
+#    ifndef NOMINMAX
+#      define NOMINMAX
+#    endif
+#    include <windows.h>
+#  else
+#    include <sys/mman.h>
+#  endif
+#endif
+
+namespace platform_buffer {
+
+struct LinearMemoryStats {
+  std::size_t reservedBytes = 0;   // linear memory grown for this allocator
+  std::size_t bytesInUse = 0;      // bytes in live blocks (size-class rounded)
+  std::size_t peakBytesInUse = 0;  // the most bytesInUse has been
+  std::size_t liveBuffers = 0;     // live blocks: buffers (with their slices) and host allocations
+  std::size_t maxBytes = 0;        // the limit the region may grow to
+};
+
+// Who owns a block: a LinearBuffer (freed when its last view dies) or the host
+// (freed through platform_buffer_free).
+enum class BlockOwner : std::uint8_t { Buffer, Host };
+
+// The result of a host-side free or adoption.
+enum class BlockStatus : std::uint8_t {
+  Ok = 0,
+  NotABlock = 1,   // not the start of a live block: never allocated, already freed, or inside a block
+  NotHostOwned = 2,  // a live block that belongs to a LinearBuffer, not to the host
+  TooLong = 3,     // a length past the end of the block
+};
+
+class LinearMemoryAllocator {
+ public:
+  static constexpr std::size_t kPageSize = 65536;  // a wasm page
+  static constexpr std::size_t kGranule = 16;      // block alignment and rounding unit
+  static constexpr std::size_t kMB = 1024 * 1024;
+  static constexpr std::size_t kDefaultInitialMB = 16;
+  static constexpr std::size_t kDefaultMaxMB = 4096;
+  // Offsets are 32-bit and page 0 is never part of the region.
+  static constexpr std::uint64_t kAddressSpace = (std::uint64_t{1} << 32) - kPageSize;
+  static constexpr std::uint32_t kNoSlot = UINT32_MAX;
+
+  // `initialSizeMB` is reserved at the first allocation; the region then grows
+  // on demand up to `maxSizeMB` (both in MiB; 4096 means "as far as memory goes").
+  explicit LinearMemoryAllocator(std::size_t initialSizeMB = kDefaultInitialMB,
+                                 std::size_t maxSizeMB = kDefaultMaxMB) {
+    setSizes(initialSizeMB, maxSizeMB);
+  }
+  ~LinearMemoryAllocator() { releaseReservation(); }
+  LinearMemoryAllocator(const LinearMemoryAllocator&) = delete;
+  LinearMemoryAllocator& operator=(const LinearMemoryAllocator&) = delete;
+
+  // The allocator behind LinearBuffer::allocate. It lives as long as the program.
+  static LinearMemoryAllocator& global() {
+    static LinearMemoryAllocator* instance = new LinearMemoryAllocator();
+    return *instance;
+  }
+
+  // Sets the global allocator's sizes. Only before its first allocation: later
+  // it is an error (ErrorKind::InvalidState) and changes nothing.
+  static void configure(std::size_t initialSizeMB, std::size_t maxSizeMB = kDefaultMaxMB) {
+    global().reconfigure(initialSizeMB, maxSizeMB);
+  }
+
+  // The same for this allocator.
+  void reconfigure(std::size_t initialSizeMB, std::size_t maxSizeMB) {
+    if (PBUF_UNLIKELY(reserved_ != 0)) {
+      detail::raisef(ErrorKind::InvalidState,
+                     "LinearMemoryAllocator::configure(%zu, %zu) after the first allocation: the region is "
+                     "already reserved (%zu bytes); call configure once at startup, before any LinearBuffer",
+                     initialSizeMB, maxSizeMB, reserved_);
+      return;
+    }
+    setSizes(initialSizeMB, maxSizeMB);
+  }
+
+  LinearMemoryStats stats() const noexcept {
+    return {static_cast<std::size_t>(reserved_), static_cast<std::size_t>(inUse_), static_cast<std::size_t>(peak_),
+            live_, static_cast<std::size_t>(maxBytes_)};
+  }
+
+  // ---- blocks ------------------------------------------------------------
+  // Allocates a block of at least `size` bytes, zeroed unless `zero` is false.
+  // Returns its offset, or 0 when the size cannot be served (nothing changes then).
+  std::uint32_t allocateBlock(std::size_t size, BlockOwner owner, bool zero = true) {
+    if (PBUF_UNLIKELY(size > maxBytes_)) return 0;  // also every size that cannot exist in 32 bits
+    const std::uint32_t cls = classOf(size);
+    const std::uint64_t bytes = classBytes(cls);
+    std::uint32_t offset;
+    if (!freeLists_[cls].empty()) {
+      offset = freeLists_[cls].back();
+      freeLists_[cls].pop_back();
+    } else if (bytes <= chunkEnd_ - top_) {
+      offset = static_cast<std::uint32_t>(top_);
+      top_ += bytes;
+    } else {
+      offset = allocateByGrowing(bytes);
+      if (offset == 0) return 0;
+    }
+    std::uint8_t* p = pointer(offset);
+    PBUF_UNPOISON(p, static_cast<std::size_t>(bytes));
+    // Only memory handed out before can hold old bytes; fresh pages are zero.
+    if (zero && offset < cleanFrom_) std::memset(p, 0, static_cast<std::size_t>(std::min(bytes, cleanFrom_ - offset)));
+    cleanFrom_ = std::max(cleanFrom_, offset + bytes);
+    if (owner == BlockOwner::Buffer) {  // sanitizer builds: the rounding slack is out of bounds
+      PBUF_POISON(p, static_cast<std::size_t>(bytes));
+      PBUF_UNPOISON(p, size);
+    }
+    meta_[granuleIndex(offset)] = static_cast<std::uint8_t>((cls + 1) | (owner == BlockOwner::Host ? kHostBit : 0));
+    inUse_ += bytes;
+    peak_ = std::max(peak_, inUse_);
+    ++live_;
+    return offset;
+  }
+
+  // The usable size of the live block at `offset` (its size class), or 0.
+  std::size_t blockCapacity(std::uint32_t offset) const noexcept {
+    const std::uint8_t m = metaAt(offset);
+    return m ? static_cast<std::size_t>(classBytes((m & ~kHostBit) - 1u)) : 0;
+  }
+
+  bool isHostOwned(std::uint32_t offset) const noexcept { return (metaAt(offset) & kHostBit) != 0; }
+
+  // Frees a host-owned block. Unknown offsets, double frees and buffer-owned
+  // blocks are refused with a status and change nothing.
+  BlockStatus freeHostBlock(std::uint32_t offset) {
+    const std::uint8_t m = metaAt(offset);
+    if (m == 0) return BlockStatus::NotABlock;
+    if (!(m & kHostBit)) return BlockStatus::NotHostOwned;
+    freeBlock(offset);
+    return BlockStatus::Ok;
+  }
+
+  // Hands a host-owned block over to a LinearBuffer (the guest then frees it).
+  BlockStatus checkHostBlock(std::uint32_t offset, std::size_t length) const noexcept {
+    const std::uint8_t m = metaAt(offset);
+    if (m == 0) return BlockStatus::NotABlock;
+    if (!(m & kHostBit)) return BlockStatus::NotHostOwned;
+    if (length > classBytes((m & ~kHostBit) - 1u)) return BlockStatus::TooLong;
+    return BlockStatus::Ok;
+  }
+
+  // ---- buffer slots: a refcount per buffer block, shared by its views -----
+  // A new slot owning a fresh block of `size` bytes, or kNoSlot.
+  std::uint32_t allocateSlot(std::size_t size, bool zero = true) {
+    const std::uint32_t offset = allocateBlock(size, BlockOwner::Buffer, zero);
+    if (offset == 0) return kNoSlot;
+    return newSlot(offset);
+  }
+
+  // A slot taking over the host-owned block at `offset`; check it first with checkHostBlock.
+  std::uint32_t adoptHostBlock(std::uint32_t offset) {
+    meta_[granuleIndex(offset)] &= static_cast<std::uint8_t>(~kHostBit);
+    return newSlot(offset);
+  }
+
+  void retainSlot(std::uint32_t slot) noexcept { ++slots_[slot].refs; }
+
+  // Drops one reference; the block is freed with the last one.
+  void releaseSlot(std::uint32_t slot) {
+    if (--slots_[slot].refs != 0) return;
+    freeBlock(slots_[slot].offset);
+    freeSlots_.push_back(slot);
+  }
+
+  // Gives the slot's block to the host when this is the only reference.
+  // Returns the block's offset, or 0 when views of it are still alive.
+  std::uint32_t releaseSlotToHost(std::uint32_t slot) {
+    if (slots_[slot].refs != 1) return 0;
+    const std::uint32_t offset = slots_[slot].offset;
+    meta_[granuleIndex(offset)] |= kHostBit;
+    slots_[slot].refs = 0;
+    freeSlots_.push_back(slot);
+    return offset;
+  }
+
+  std::uint32_t slotOffset(std::uint32_t slot) const noexcept { return slots_[slot].offset; }
+  std::uint32_t slotReferences(std::uint32_t slot) const noexcept { return slots_[slot].refs; }
+
+  // ---- addresses ---------------------------------------------------------
+  std::uint8_t* pointer(std::uint32_t offset) const noexcept {
+#if PLATFORM_BUFFER_WASM32
+    return reinterpret_cast<std::uint8_t*>(static_cast<std::uintptr_t>(offset));
+#else
+    return base_ + offset;
+#endif
+  }
+  std::uint32_t offsetOf(const std::uint8_t* p) const noexcept {
+#if PLATFORM_BUFFER_WASM32
+    return static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(p));
+#else
+    return static_cast<std::uint32_t>(p - base_);
+#endif
+  }
+
+  // Raises OutOfMemoryError for a request of `size` bytes that could not be served.
+  PBUF_FAIL_NORETURN PBUF_COLD void raiseOutOfMemory(const char* op, std::size_t size) const {
+    detail::raisef(ErrorKind::OutOfMemory,
+                   "%s(%zu) cannot be served from linear memory: %zu bytes in use, %zu reserved, limit %zu bytes "
+                   "(%zu MB). Call LinearMemoryAllocator::configure(initialSizeMB, maxSizeMB) at startup with a "
+                   "larger maximum, or use AllocationZone::Heap.",
+                   op, size, inUse_, reserved_, maxBytes_, maxBytes_ / kMB);
+  }
+
+ private:
+  static constexpr std::uint8_t kHostBit = 0x80;
+  static constexpr std::uint32_t kClassCount = 112;
+
+  struct Slot {
+    std::uint32_t offset;
+    std::uint32_t refs;
+  };
+
+  // Size classes over granules g = ceil(size / 16): g = 1..8 exactly, then
+  // four classes per power of two.
+  static std::uint32_t classOf(std::size_t size) noexcept {
+    const std::size_t g = size == 0 ? 1 : (size + kGranule - 1) / kGranule;
+    if (g <= 8) return static_cast<std::uint32_t>(g - 1);
+    const std::uint32_t log = static_cast<std::uint32_t>(std::bit_width(g - 1) - 1);
+    const std::uint32_t sub = static_cast<std::uint32_t>(((g - 1) >> (log - 2)) & 3);
+    return 8 + (log - 3) * 4 + sub;
+  }
+  static std::uint64_t classBytes(std::uint32_t cls) noexcept {
+    if (cls < 8) return (cls + 1) * std::uint64_t{kGranule};
+    const std::uint32_t log = (cls - 8) / 4 + 3, sub = (cls - 8) % 4;
+    return (std::uint64_t{5 + sub} << (log - 2)) * kGranule;
+  }
+
+  void setSizes(std::size_t initialSizeMB, std::size_t maxSizeMB) {
+    if (PBUF_UNLIKELY(maxSizeMB == 0 || initialSizeMB > maxSizeMB || maxSizeMB > kDefaultMaxMB)) {
+      detail::raisef(ErrorKind::InvalidArgument,
+                     "LinearMemoryAllocator::configure(%zu, %zu): need 0 <= initialSizeMB <= maxSizeMB, and "
+                     "1 <= maxSizeMB <= 4096",
+                     initialSizeMB, maxSizeMB);
+      return;
+    }
+    maxBytes_ = std::min<std::uint64_t>(std::uint64_t{maxSizeMB} * kMB, kAddressSpace);
+    initialBytes_ = std::min<std::uint64_t>(std::uint64_t{initialSizeMB} * kMB, maxBytes_);
+  }
+
+  std::size_t granuleIndex(std::uint32_t offset) const noexcept {
+    return static_cast<std::size_t>((offset - regionBegin_) / kGranule);
+  }
+
+  std::uint8_t metaAt(std::uint32_t offset) const noexcept {
+    if (offset < regionBegin_ || offset >= regionEnd_ || offset % kGranule != 0) return 0;
+    return meta_[granuleIndex(offset)];
+  }
+
+  std::uint32_t newSlot(std::uint32_t offset) {
+    if (freeSlots_.empty()) {
+      slots_.push_back({offset, 1});
+      return static_cast<std::uint32_t>(slots_.size() - 1);
+    }
+    const std::uint32_t slot = freeSlots_.back();
+    freeSlots_.pop_back();
+    slots_[slot] = {offset, 1};
+    return slot;
+  }
+
+  void freeBlock(std::uint32_t offset) {
+    std::uint8_t& m = meta_[granuleIndex(offset)];
+    const std::uint32_t cls = (m & ~kHostBit) - 1u;
+    const std::uint64_t bytes = classBytes(cls);
+    m = 0;
+    PBUF_POISON(pointer(offset), static_cast<std::size_t>(bytes));
+    inUse_ -= bytes;
+    --live_;
+    if (offset + bytes == top_) top_ = offset;  // the topmost block: rewind
+    else freeLists_[cls].push_back(offset);
+  }
+
+  // Grows the region by at least `bytes` and carves the block from the new top.
+  PBUF_COLD std::uint32_t allocateByGrowing(std::uint64_t bytes) {
+    const std::uint64_t room = maxBytes_ - reserved_;
+    if (bytes > room) return 0;
+    // The first growth reserves the initial size; later ones at least double
+    // small regions and add 64 MB steps to large ones.
+    std::uint64_t step = reserved_ == 0 ? initialBytes_ : std::min<std::uint64_t>(reserved_, 64 * kMB);
+    step = std::min(std::max(step, bytes), room);
+    const std::uint64_t pages = (step + kPageSize - 1) / kPageSize;
+    const std::uint64_t begin = growPages(pages);
+    if (begin == 0) return 0;
+    const std::uint64_t end = begin + pages * kPageSize;
+    if (regionEnd_ == 0) regionBegin_ = static_cast<std::uint32_t>(begin);
+    if (begin != chunkEnd_) {  // not contiguous (malloc grew memory in between): a new chunk
+      top_ = begin;
+      cleanFrom_ = begin;
+    }
+    chunkEnd_ = end;
+    regionEnd_ = end;
+    reserved_ += pages * kPageSize;
+    meta_.resize(static_cast<std::size_t>((regionEnd_ - regionBegin_) / kGranule), 0);
+    if (bytes > chunkEnd_ - top_) return 0;  // the step was rounded to the room left
+    const auto offset = static_cast<std::uint32_t>(top_);
+    top_ += bytes;
+    return offset;
+  }
+
+  // Adds `pages` pages of zeroed memory; returns the offset of the first, or 0.
+  std::uint64_t growPages(std::uint64_t pages) {
+#if PLATFORM_BUFFER_WASM32
+    const std::size_t old = __builtin_wasm_memory_grow(0, static_cast<std::size_t>(pages));
+    if (old == SIZE_MAX) return 0;
+    return std::uint64_t{old} * kPageSize;
+#else
+    if (!base_) {
+      // Reserve the whole address range once so offsets never move; page 0 stays inaccessible.
+      reservation_ = static_cast<std::size_t>(maxBytes_) + kPageSize;
+#  if defined(_WIN32)
+      base_ = static_cast<std::uint8_t*>(VirtualAlloc(nullptr, reservation_, MEM_RESERVE, PAGE_NOACCESS));
+#  else
+      void* p = mmap(nullptr, reservation_, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+      base_ = p == MAP_FAILED ? nullptr : static_cast<std::uint8_t*>(p);
+#  endif
+      if (!base_) return 0;
+      committed_ = kPageSize;
+    }
+    const std::size_t begin = committed_, bytes = static_cast<std::size_t>(pages * kPageSize);
+    if (bytes > reservation_ - begin) return 0;
+#  if defined(_WIN32)
+    if (!VirtualAlloc(base_ + begin, bytes, MEM_COMMIT, PAGE_READWRITE)) return 0;
+#  else
+    if (mprotect(base_ + begin, bytes, PROT_READ | PROT_WRITE) != 0) return 0;
+#  endif
+    PBUF_POISON(base_ + begin, bytes);  // nothing is addressable until it is allocated
+    committed_ += bytes;
+    return begin;
+#endif
+  }
+
+  void releaseReservation() noexcept {
+#if !PLATFORM_BUFFER_WASM32
+    if (!base_) return;
+    PBUF_UNPOISON(base_, reservation_);
+#  if defined(_WIN32)
+    VirtualFree(base_, 0, MEM_RELEASE);
+#  else
+    munmap(base_, reservation_);
+#  endif
+    base_ = nullptr;
+#endif
+    // On wasm32 pages cannot be returned; the memory stays with the module.
+  }
+
+  // Region arithmetic is 64-bit so that nothing wraps near 2^32 on wasm32.
+  std::uint64_t initialBytes_ = 0, maxBytes_ = 0;
+  std::uint64_t reserved_ = 0, inUse_ = 0, peak_ = 0;
+  std::size_t live_ = 0;
+  std::uint64_t regionBegin_ = 0, regionEnd_ = 0;  // offsets covered by meta_
+  std::uint64_t top_ = 0, chunkEnd_ = 0;           // bump range of the newest chunk
+  std::uint64_t cleanFrom_ = 0;                    // bytes from here to chunkEnd_ were never handed out
+  std::vector<std::uint8_t> meta_;               // per granule: 0, or (size class + 1) | kHostBit
+  std::vector<std::uint32_t> freeLists_[kClassCount];
+  std::vector<Slot> slots_;
+  std::vector<std::uint32_t> freeSlots_;
+#if !PLATFORM_BUFFER_WASM32
+  std::uint8_t* base_ = nullptr;
+  std::size_t reservation_ = 0, committed_ = 0;
+#endif
+};
+
+}  // namespace platform_buffer

@@ -1,0 +1,296 @@
+// PlatformBuffer (zone dispatch), the conversion table, and BufferPool.
+// (Every generic read/write test also runs on PlatformBuffer in both zones.)
+#include <type_traits>
+
+#include "support.hpp"
+
+using namespace test;
+
+TEST_CASE("allocate picks the zone at run time or at compile time", "[platform]") {
+  static_assert(std::is_same_v<decltype(PlatformBuffer::allocate<AllocationZone::Heap>(8)), ByteArrayBuffer>);
+  static_assert(std::is_same_v<decltype(PlatformBuffer::allocate<AllocationZone::Direct>(8)), LinearBuffer>);
+  static_assert(std::is_same_v<decltype(PlatformBuffer::allocate<AllocationZone::SharedMemory>(8)), LinearBuffer>);
+
+  auto byDefault = PlatformBuffer::allocate(16);
+  CHECK(byDefault.zone() == AllocationZone::Heap);
+  CHECK(byDefault.byteOrder() == ByteOrder::BigEndian);
+  CHECK_FALSE(byDefault.isLinear());
+  for (auto zone : {AllocationZone::Direct, AllocationZone::SharedMemory}) {
+    auto b = PlatformBuffer::allocate(16, zone, ByteOrder::LittleEndian);
+    CHECK(b.zone() == zone);
+    CHECK(b.isLinear());
+    CHECK(b.byteOrder() == ByteOrder::LittleEndian);
+    CHECK(b.asLinear() != nullptr);
+    CHECK(b.asHeap() == nullptr);
+  }
+  auto concrete = PlatformBuffer::allocate<AllocationZone::Direct>(8, ByteOrder::LittleEndian);
+  CHECK(concrete.byteOrder() == ByteOrder::LittleEndian);
+  CHECK(concrete.baseOffset() != 0);
+}
+
+TEST_CASE("typed access to the buffer held is checked", "[platform]") {
+  auto direct = PlatformBuffer::allocate(32, AllocationZone::Direct);
+  direct.writeInt(42);
+  LinearBuffer& linear = direct.linear();  // the analogue of `as LinearBuffer`
+  CHECK(linear.position() == 4);           // the same buffer, not a copy
+  linear.writeInt(43);
+  CHECK(direct.position() == 8);
+  CHECK(direct.asLinear() == &linear);
+
+  auto heap = PlatformBuffer::allocate(32, AllocationZone::Heap);
+  auto before = Snapshot::of(heap);
+  auto message = CHECK_FAILS(ErrorKind::InvalidState, heap.linear());
+  CHECK(message == "PlatformBuffer::linear(): this buffer is in the Heap zone, not a LinearBuffer");
+  CHECK_FAILS(ErrorKind::InvalidState, direct.heap());
+  CHECK(Snapshot::of(heap) == before);
+  CHECK(heap.heap().capacity() == 32);
+}
+
+TEST_CASE("a zone the build does not serve is a clear error", "[platform]") {
+  const auto bogus = static_cast<AllocationZone>(7);
+  auto message = CHECK_FAILS(ErrorKind::InvalidArgument, PlatformBuffer::allocate(8, bogus));
+  CHECK(message.find("zone 7") != std::string::npos);
+  CHECK_FAILS(ErrorKind::OutOfMemory, PlatformBuffer::allocate(SIZE_MAX, AllocationZone::Direct));
+  CHECK_FAILS(ErrorKind::OutOfMemory, PlatformBuffer::allocate(SIZE_MAX, AllocationZone::Heap));
+  CHECK(PlatformBuffer::allocate(8, AllocationZone::Direct).capacity() == 8);  // still fine afterwards
+}
+
+TEST_CASE("wrap takes a vector over without copying", "[platform]") {
+  std::vector<std::uint8_t> bytes{0, 0, 0, 9};
+  const std::uint8_t* address = bytes.data();
+  auto b = PlatformBuffer::wrap(std::move(bytes));
+  CHECK(b.data() == address);
+  CHECK(b.readInt() == 9);
+  auto h = ByteArrayBuffer::wrap(std::vector<std::uint8_t>{1, 2}, ByteOrder::LittleEndian);
+  CHECK(h.readShort() == 0x0201);
+}
+
+TEST_CASE("moving a PlatformBuffer keeps its state and empties the source", "[platform]") {
+  auto a = PlatformBuffer::allocate(16, AllocationZone::Direct);
+  a.writeLong(5);
+  auto b = std::move(a);
+  CHECK(b.position() == 8);
+  CHECK(b.zone() == AllocationZone::Direct);
+  CHECK(a.capacity() == 0);
+  b.writeLong(6);  // the cursor pointer follows the move
+  b.resetForRead();
+  CHECK(b.readLong() == 5);
+  CHECK(b.readLong() == 6);
+  a = std::move(b);
+  CHECK(a.getLong(8) == 6);
+}
+
+// ---- the conversion table: zero-copy cells alias, copy cells do not ----------
+
+namespace {
+template <class Buffer>
+Buffer prepared(Buffer b) {
+  b.writeInt(0x11111111).writeInt(0x22222222).writeInt(0x33333333);
+  b.position(4).setLimit(8);  // conversions cover [4, 8)
+  return b;
+}
+
+// A zero-copy result and its source see each other's writes.
+template <class Source, class Result>
+void checkAliases(Source& source, Result& result) {
+  CHECK(result.capacity() == 4);
+  CHECK(result.position() == 0);
+  CHECK(result.getInt(0) == 0x22222222);
+  result.setInt(0, 0x0BADF00D);
+  CHECK(source.getInt(4) == 0x0BADF00D);
+  source.setInt(4, 0x600DF00D);
+  CHECK(result.getInt(0) == 0x600DF00D);
+  CHECK(source.position() == 4);
+}
+
+// A copy has the bytes, is independent, and outlives its source.
+template <class Source, class Result>
+void checkCopies(Source& source, Result& result) {
+  CHECK(result.capacity() == 4);
+  CHECK(result.getInt(0) == 0x22222222);
+  result.setInt(0, 1);
+  CHECK(source.getInt(4) == 0x22222222);
+  source.setInt(4, 2);
+  CHECK(result.getInt(0) == 1);
+  CHECK(source.position() == 4);
+  { auto gone = std::move(source); }
+  CHECK(result.getInt(0) == 1);
+}
+}  // namespace
+
+TEST_CASE("conversions of a Heap buffer", "[conversions]") {
+  for (bool front : {false, true}) {
+    INFO((front ? "PlatformBuffer(Heap)" : "ByteArrayBuffer"));
+    auto make = [&] {
+      return front ? PlatformBuffer(prepared(ByteArrayBuffer::allocate(12)))
+                   : PlatformBuffer(prepared(ByteArrayBuffer::allocate(12)));
+    };
+    {
+      auto src = prepared(ByteArrayBuffer::allocate(12));
+      NativeData native = src.toNativeData();  // copy into linear memory
+      CHECK(native.linearBuffer.baseOffset() != 0);
+      checkCopies(src, native.linearBuffer);
+    }
+    {
+      auto src = prepared(ByteArrayBuffer::allocate(12));
+      MutableNativeData native = src.toMutableNativeData();  // copy
+      checkCopies(src, native.linearBuffer);
+    }
+    {
+      auto src = make();
+      ByteArrayBuffer array = src.toByteArray();  // zero-copy view of the vector
+      CHECK(array.storage() == src.asHeap()->storage());
+      checkAliases(src, array);
+      { auto gone = std::move(src); }  // the view keeps the vector alive
+      CHECK(array.getInt(0) == 0x600DF00D);
+    }
+    {
+      auto src = make();
+      auto native = src.toNativeData();
+      checkCopies(src, native.linearBuffer);
+    }
+  }
+}
+
+TEST_CASE("conversions of a Direct buffer", "[conversions]") {
+  for (bool front : {false, true}) {
+    INFO((front ? "PlatformBuffer(Direct)" : "LinearBuffer"));
+    auto make = [&] {
+      return front ? PlatformBuffer(prepared(LinearBuffer::allocate(12)))
+                   : PlatformBuffer(prepared(LinearBuffer::allocate(12)));
+    };
+    {
+      auto src = prepared(LinearBuffer::allocate(12));
+      NativeData native = src.toNativeData();  // zero-copy slice
+      CHECK(native.linearBuffer.baseOffset() == src.baseOffset() + 4);
+      checkAliases(src, native.linearBuffer);
+    }
+    {
+      auto src = make();
+      MutableNativeData native = src.toMutableNativeData();  // zero-copy view
+      checkAliases(src, native.linearBuffer);
+      { auto gone = std::move(src); }  // the view keeps the block alive
+      CHECK(native.linearBuffer.getInt(0) == 0x600DF00D);
+    }
+    {
+      auto src = make();
+      auto native = src.toNativeData();
+      checkAliases(src, native.linearBuffer);
+    }
+    {
+      auto src = make();
+      ByteArrayBuffer array = src.toByteArray();  // copy out of linear memory
+      checkCopies(src, array);
+    }
+  }
+}
+
+// ---- BufferPool -----------------------------------------------------------
+
+TEST_CASE("the pool reuses buffers by size class and zone", "[pool]") {
+  BufferPool pool;
+  auto a = pool.acquire(100);
+  CHECK(a.capacity() == 128);
+  CHECK(a.zone() == AllocationZone::Heap);
+  const auto* address = a.data();
+  a.writeInt(7).writeInt(8);
+  pool.release(std::move(a));
+  CHECK(a.capacity() == 0);  // the caller's handle is emptied
+  CHECK(pool.stats().buffersHeld == 1);
+  CHECK(pool.stats().bytesHeld == 128);
+
+  auto b = pool.acquire(120, AllocationZone::Heap, ByteOrder::LittleEndian);  // same class: a hit
+  CHECK(b.data() == address);
+  CHECK(b.position() == 0);
+  CHECK(b.limit() == 128);
+  CHECK(b.byteOrder() == ByteOrder::LittleEndian);
+  auto c = pool.acquire(120, AllocationZone::Direct);  // another zone: a miss
+  CHECK(c.isLinear());
+  auto d = pool.acquire(129);  // the next class
+  CHECK(d.capacity() == 256);
+  const auto stats = pool.stats();
+  CHECK(stats.hits == 1);
+  CHECK(stats.misses == 3);
+  CHECK(stats.outstanding == 3);
+  CHECK(stats.buffersHeld == 0);
+  pool.release(std::move(b));
+  pool.release(std::move(c));
+  pool.release(std::move(d));
+  CHECK(pool.stats().buffersHeld == 3);
+  CHECK(pool.stats().outstanding == 0);
+}
+
+TEST_CASE("withBuffer releases on return and on every exit", "[pool]") {
+  BufferPool pool;
+  const int result = pool.withBuffer(64, AllocationZone::Direct, [](PlatformBuffer& buffer) {
+    buffer.writeInt(41);
+    return buffer.getInt(0) + 1;
+  });
+  CHECK(result == 42);
+  CHECK(pool.stats().buffersHeld == 1);
+  CHECK(pool.stats().outstanding == 0);
+#if PLATFORM_BUFFER_HAS_EXCEPTIONS
+  CHECK_THROWS_AS(pool.withBuffer(64, AllocationZone::Direct,
+                                  [](PlatformBuffer& buffer) { buffer.readByteArray(1000); /* throws */ }),
+                  BufferUnderflowException);
+  CHECK(pool.stats().buffersHeld == 1);  // it came back
+  CHECK(pool.stats().outstanding == 0);
+  CHECK(pool.stats().hits == 1);
+#endif
+  // fn may keep the buffer: the pool then forgets it.
+  PlatformBuffer kept;
+  pool.withBuffer(64, AllocationZone::Heap, [&](PlatformBuffer& buffer) { kept = std::move(buffer); });
+  CHECK(kept.capacity() == 64);
+  CHECK(pool.stats().outstanding == 0);
+}
+
+TEST_CASE("bad releases are refused and the pool keeps working", "[pool]") {
+  BufferPool pool, other;
+  auto mine = pool.acquire(64);
+  auto foreign = other.acquire(64);
+  auto unpooled = PlatformBuffer::allocate(64);
+
+  auto message = CHECK_FAILS(ErrorKind::InvalidState, pool.release(std::move(foreign)));
+  CHECK(message.find("not handed out by this pool") != std::string::npos);
+  CHECK(foreign.capacity() == 64);  // nothing was taken
+  CHECK_FAILS(ErrorKind::InvalidState, pool.release(std::move(unpooled)));
+
+  {
+    auto view = mine.slice();
+    CHECK_FAILS(ErrorKind::InvalidState, pool.release(std::move(view)));  // a view, not the buffer
+    message = CHECK_FAILS(ErrorKind::InvalidState, pool.release(std::move(mine)));  // a view is alive
+    CHECK(message.find("views of this buffer are still alive") != std::string::npos);
+    CHECK(mine.capacity() == 64);
+  }
+  pool.release(std::move(mine));
+  CHECK_FAILS(ErrorKind::InvalidState, pool.release(std::move(mine)));  // twice
+  CHECK_FAILS(ErrorKind::InvalidArgument, pool.acquire(8, static_cast<AllocationZone>(9)));
+  CHECK_FAILS(ErrorKind::OutOfMemory, pool.acquire(SIZE_MAX));
+  CHECK(pool.stats().buffersHeld == 1);
+  auto again = pool.acquire(64);
+  CHECK(pool.stats().hits == 1);
+  other.release(std::move(foreign));
+}
+
+TEST_CASE("the pool holds a bounded number of bytes and gives linear memory back", "[pool]") {
+  auto& allocator = LinearMemoryAllocator::global();
+  const auto liveBefore = allocator.stats().liveBuffers;
+  {
+    BufferPool pool(1024);  // holds at most 1 KiB
+    std::vector<PlatformBuffer> out;
+    for (int i = 0; i < 4; ++i) out.push_back(pool.acquire(512, AllocationZone::Direct));
+    CHECK(allocator.stats().liveBuffers == liveBefore + 4);
+    for (auto& b : out) pool.release(std::move(b));
+    CHECK(pool.stats().buffersHeld == 2);  // the other two were freed
+    CHECK(pool.stats().bytesHeld == 1024);
+    CHECK(allocator.stats().liveBuffers == liveBefore + 2);
+    pool.trim();
+    CHECK(pool.stats().buffersHeld == 0);
+    CHECK(allocator.stats().liveBuffers == liveBefore);
+    auto held = pool.acquire(64, AllocationZone::SharedMemory);
+    CHECK(held.zone() == AllocationZone::SharedMemory);
+    pool.release(std::move(held));
+    CHECK(allocator.stats().liveBuffers == liveBefore + 1);
+  }
+  CHECK(allocator.stats().liveBuffers == liveBefore);  // destroying the pool frees what it held
+}
