@@ -2,8 +2,8 @@
 // and all of its slices, so a slice keeps its bytes alive after its parent dies.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
-#include <memory>
 #include <span>
 #include <utility>
 #include <vector>
@@ -14,10 +14,23 @@ namespace platform_buffer {
 
 class PlatformBuffer;
 
+namespace detail {
+// The vector behind a ByteArrayBuffer and its views, with their count. An
+// intrusive count, released through a pointer value: a shared_ptr member would
+// hand its own address to an out-of-line destructor on exception cleanup paths,
+// which pins the buffer's cursors to memory in every loop that uses it.
+struct HeapStorage {
+  std::vector<std::uint8_t> bytes;
+  std::atomic<std::size_t> references{1};
+};
+inline void retain(HeapStorage* storage) noexcept { storage->references.fetch_add(1, std::memory_order_relaxed); }
+inline void release(HeapStorage* storage) noexcept {
+  if (storage->references.fetch_sub(1, std::memory_order_acq_rel) == 1) delete storage;
+}
+}  // namespace detail
+
 class ByteArrayBuffer : public BufferCore<ByteArrayBuffer> {
  public:
-  using Storage = std::shared_ptr<std::vector<std::uint8_t>>;
-
   // An empty buffer (capacity 0).
   ByteArrayBuffer() noexcept = default;
 
@@ -28,49 +41,64 @@ class ByteArrayBuffer : public BufferCore<ByteArrayBuffer> {
                      size);
       return {};
     }
-    return ByteArrayBuffer(std::make_shared<std::vector<std::uint8_t>>(size), order);
+    return ByteArrayBuffer(new detail::HeapStorage{std::vector<std::uint8_t>(size)}, order);
   }
 
   // Takes the vector over without copying; the buffer covers all of it.
   static ByteArrayBuffer wrap(std::vector<std::uint8_t> bytes, ByteOrder order = ByteOrder::BigEndian) {
-    return ByteArrayBuffer(std::make_shared<std::vector<std::uint8_t>>(std::move(bytes)), order);
+    return ByteArrayBuffer(new detail::HeapStorage{std::move(bytes)}, order);
   }
 
+  PBUF_FLATTEN ~ByteArrayBuffer() {
+    if (storage_) detail::release(storage_);
+  }
   ByteArrayBuffer(ByteArrayBuffer&& other) noexcept
-      : state_(std::exchange(other.state_, {})), storage_(std::move(other.storage_)) {}
+      : state_(std::exchange(other.state_, {})), storage_(std::exchange(other.storage_, nullptr)) {}
   ByteArrayBuffer& operator=(ByteArrayBuffer&& other) noexcept {
-    state_ = std::exchange(other.state_, {});
-    storage_ = std::move(other.storage_);
+    if (this != &other) {
+      if (storage_) detail::release(storage_);
+      state_ = std::exchange(other.state_, {});
+      storage_ = std::exchange(other.storage_, nullptr);
+    }
     return *this;
   }
   ByteArrayBuffer(const ByteArrayBuffer&) = delete;
   ByteArrayBuffer& operator=(const ByteArrayBuffer&) = delete;
 
-  // The vector behind this buffer (shared with its slices and views).
-  const Storage& storage() const noexcept { return storage_; }
+  // The vector behind this buffer, shared with its slices and views (an empty
+  // vector for an empty buffer).
+  const std::vector<std::uint8_t>& backingVector() const noexcept {
+    static const std::vector<std::uint8_t> none;
+    return storage_ ? storage_->bytes : none;
+  }
   // Offset of this buffer's byte 0 inside the backing vector.
   std::size_t storageOffset() const noexcept {
-    return storage_ ? static_cast<std::size_t>(state_.data - storage_->data()) : 0;
+    return storage_ ? static_cast<std::size_t>(state_.data - storage_->bytes.data()) : 0;
   }
+  // True when slices or views of the backing vector are alive besides this buffer.
+  bool hasOtherViews() const noexcept { return storage_ && storage_->references.load() > 1; }
 
  private:
   friend class BufferCore<ByteArrayBuffer>;
   friend class PlatformBuffer;
 
-  ByteArrayBuffer(Storage storage, ByteOrder order) noexcept
-      : state_(detail::BufferState::over(storage->data(), storage->size(), order)), storage_(std::move(storage)) {}
+  ByteArrayBuffer(detail::HeapStorage* storage, ByteOrder order) noexcept
+      : state_(detail::BufferState::over(storage->bytes.data(), storage->bytes.size(), order)), storage_(storage) {}
 
   detail::BufferState& state() noexcept { return state_; }
 
   ByteArrayBuffer makeView(std::size_t begin, std::size_t length, ByteOrder order) {
     ByteArrayBuffer view;
     view.state_ = detail::BufferState::over(state_.data + begin, length, order);
-    view.storage_ = storage_;
+    if (storage_) {
+      detail::retain(storage_);
+      view.storage_ = storage_;
+    }
     return view;
   }
 
   detail::BufferState state_;
-  Storage storage_;
+  detail::HeapStorage* storage_ = nullptr;
 };
 
 }  // namespace platform_buffer

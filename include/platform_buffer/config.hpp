@@ -20,18 +20,32 @@
 #  define PBUF_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #  define PBUF_COLD [[gnu::cold, gnu::noinline]]
 #  define PBUF_INLINE [[gnu::always_inline]] inline
+// For destructors: inlined with everything they call, even on cold exception
+// cleanup paths. An out-of-line destructor call there takes the buffer's
+// address, which forces its cursors out of registers in the caller's loop.
+#  define PBUF_FLATTEN [[gnu::always_inline, gnu::flatten]]
 #  define PBUF_TRAP() __builtin_trap()
+#  define PBUF_PRINTF(format_index, first_arg) __attribute__((format(printf, format_index, first_arg)))
 #else
 #  define PBUF_LIKELY(x) (x)
 #  define PBUF_UNLIKELY(x) (x)
 #  define PBUF_COLD
 #  define PBUF_INLINE inline
+#  define PBUF_FLATTEN
 #  define PBUF_TRAP() std::abort()
+#  define PBUF_PRINTF(format_index, first_arg)
 #endif
 
-// A failure path never returns when exceptions are on; without exceptions it
-// returns only if the user's handler does, and the caller then backs out.
-#if PLATFORM_BUFFER_HAS_EXCEPTIONS
+// Without exceptions a failure calls the error handler and then traps, so a
+// failure path never returns and bounds checks cost nothing in loops (the
+// compiler may vectorise them). Defining PLATFORM_BUFFER_RECOVERABLE_ERRORS=1
+// (for the whole program) lets a handler return instead: the failing operation
+// then has no effect and returns a zero value or an empty buffer. Test suites
+// and modules that report errors to JavaScript use it.
+#ifndef PLATFORM_BUFFER_RECOVERABLE_ERRORS
+#  define PLATFORM_BUFFER_RECOVERABLE_ERRORS 0
+#endif
+#if PLATFORM_BUFFER_HAS_EXCEPTIONS || !PLATFORM_BUFFER_RECOVERABLE_ERRORS
 #  define PBUF_FAIL_NORETURN [[noreturn]]
 #else
 #  define PBUF_FAIL_NORETURN

@@ -66,9 +66,10 @@ inline const char* errorKindName(ErrorKind kind) noexcept {
   return "error";
 }
 
-// Called instead of throwing when the build has no exceptions. If a handler
-// returns, the failing operation has no effect: it returns a zero value (or
-// an empty buffer) and leaves every state and byte as it was.
+// Called instead of throwing when the build has no exceptions. When it
+// returns, the program traps, unless PLATFORM_BUFFER_RECOVERABLE_ERRORS is 1:
+// then the failing operation has no effect: it returns a zero value (or an
+// empty buffer) and leaves every state and byte as it was.
 using ErrorHandler = void (*)(ErrorKind kind, const char* message);
 
 // Prints "platform_buffer: <kind>: <message>" to stderr and traps.
@@ -110,11 +111,14 @@ PBUF_FAIL_NORETURN PBUF_COLD inline void raise(ErrorKind kind, const std::string
   throw std::logic_error(message);
 #else
   errorHandler()(kind, message.c_str());
+#  if !PLATFORM_BUFFER_RECOVERABLE_ERRORS
+  PBUF_TRAP();  // the operation cannot go on, and must not touch memory
+#  endif
 #endif
 }
 
 // printf-style message, then raise(): keeps formatting off the hot paths.
-PBUF_FAIL_NORETURN PBUF_COLD inline void raisef(ErrorKind kind, const char* format, ...) {
+PBUF_FAIL_NORETURN PBUF_COLD PBUF_PRINTF(2, 3) inline void raisef(ErrorKind kind, const char* format, ...) {
   char text[512];
   va_list args;
   va_start(args, format);

@@ -11,7 +11,7 @@
 #include <cstdint>
 #include <type_traits>
 #include <utility>
-#include <variant>
+#include <new>
 #include <vector>
 
 #include "buffer_core.hpp"
@@ -47,23 +47,21 @@ using ZoneBuffer = std::conditional_t<Zone == AllocationZone::Heap, ByteArrayBuf
 class PlatformBuffer : public BufferCore<PlatformBuffer> {
  public:
   // An empty Heap buffer (capacity 0).
-  PlatformBuffer() noexcept : held_(std::in_place_type<ByteArrayBuffer>) { bind(); }
+  PlatformBuffer() noexcept { new (&held_.heap) ByteArrayBuffer(); }
 
-  explicit PlatformBuffer(ByteArrayBuffer&& buffer) noexcept
-      : held_(std::in_place_type<ByteArrayBuffer>, std::move(buffer)) {
-    bind();
-  }
+  explicit PlatformBuffer(ByteArrayBuffer&& buffer) noexcept { new (&held_.heap) ByteArrayBuffer(std::move(buffer)); }
   // `zone` tells Direct from SharedMemory; anything else is treated as Direct.
   explicit PlatformBuffer(LinearBuffer&& buffer, AllocationZone zone = AllocationZone::Direct) noexcept
-      : held_(std::in_place_type<LinearBuffer>, std::move(buffer)),
-        zone_(zone == AllocationZone::SharedMemory ? zone : AllocationZone::Direct) {
-    bind();
+      : zone_(zone == AllocationZone::SharedMemory ? zone : AllocationZone::Direct) {
+    new (&held_.linear) LinearBuffer(std::move(buffer));
   }
 
   // A new zeroed buffer in `zone`, chosen at run time. A zone this build does
   // not know is std::invalid_argument; linear memory exhausted is OutOfMemoryError.
-  static PlatformBuffer allocate(std::size_t size, AllocationZone zone = AllocationZone::Heap,
-                                 ByteOrder order = ByteOrder::BigEndian) {
+  // Always inlined: a factory returning through a pointer to the new object would
+  // let that address escape and keep the cursors out of registers.
+  PBUF_INLINE static PlatformBuffer allocate(std::size_t size, AllocationZone zone = AllocationZone::Heap,
+                                             ByteOrder order = ByteOrder::BigEndian) {
     switch (zone) {
       case AllocationZone::Heap: return PlatformBuffer(ByteArrayBuffer::allocate(size, order));
       case AllocationZone::Direct:
@@ -86,83 +84,100 @@ class PlatformBuffer : public BufferCore<PlatformBuffer> {
     return PlatformBuffer(ByteArrayBuffer::wrap(std::move(bytes), order));
   }
 
-  PlatformBuffer(PlatformBuffer&& other) noexcept : held_(std::move(other.held_)), zone_(other.zone_) {
-    bind();
-    other.clear();
-  }
+  PlatformBuffer(PlatformBuffer&& other) noexcept { takeFrom(other); }
   PlatformBuffer& operator=(PlatformBuffer&& other) noexcept {
     if (this != &other) {
-      held_ = std::move(other.held_);
-      zone_ = other.zone_;
-      bind();
-      other.clear();
+      destroy();
+      takeFrom(other);
     }
     return *this;
   }
   PlatformBuffer(const PlatformBuffer&) = delete;
   PlatformBuffer& operator=(const PlatformBuffer&) = delete;
+  PBUF_FLATTEN ~PlatformBuffer() { destroy(); }
 
   AllocationZone zone() const noexcept { return zone_; }
-  bool isLinear() const noexcept { return std::holds_alternative<LinearBuffer>(held_); }
+  bool isLinear() const noexcept { return zone_ != AllocationZone::Heap; }
 
   // Typed access to the buffer held: nullptr when it is of the other zone.
-  LinearBuffer* asLinear() noexcept { return std::get_if<LinearBuffer>(&held_); }
-  const LinearBuffer* asLinear() const noexcept { return std::get_if<LinearBuffer>(&held_); }
-  ByteArrayBuffer* asHeap() noexcept { return std::get_if<ByteArrayBuffer>(&held_); }
-  const ByteArrayBuffer* asHeap() const noexcept { return std::get_if<ByteArrayBuffer>(&held_); }
+  LinearBuffer* asLinear() noexcept { return isLinear() ? &held_.linear : nullptr; }
+  const LinearBuffer* asLinear() const noexcept { return isLinear() ? &held_.linear : nullptr; }
+  ByteArrayBuffer* asHeap() noexcept { return isLinear() ? nullptr : &held_.heap; }
+  const ByteArrayBuffer* asHeap() const noexcept { return isLinear() ? nullptr : &held_.heap; }
 
   // Checked access, the analogue of Kotlin's `as LinearBuffer`: a Heap buffer
   // is an error (ErrorKind::InvalidState).
-  LinearBuffer& linear() { return checked<LinearBuffer>("linear()", "a LinearBuffer"); }
-  ByteArrayBuffer& heap() { return checked<ByteArrayBuffer>("heap()", "a ByteArrayBuffer"); }
+  LinearBuffer& linear() {
+    if (PBUF_UNLIKELY(!isLinear())) return wrongZone<LinearBuffer>("linear()", "a LinearBuffer");
+    return held_.linear;
+  }
+  ByteArrayBuffer& heap() {
+    if (PBUF_UNLIKELY(isLinear())) return wrongZone<ByteArrayBuffer>("heap()", "a ByteArrayBuffer");
+    return held_.heap;
+  }
 
   // Calls fn with the concrete buffer (ByteArrayBuffer& or LinearBuffer&).
   template <class Fn>
   decltype(auto) visit(Fn&& fn) {
-    return std::visit(std::forward<Fn>(fn), held_);
+    return isLinear() ? std::forward<Fn>(fn)(held_.linear) : std::forward<Fn>(fn)(held_.heap);
   }
   template <class Fn>
   decltype(auto) visit(Fn&& fn) const {
-    return std::visit(std::forward<Fn>(fn), held_);
+    return isLinear() ? std::forward<Fn>(fn)(held_.linear) : std::forward<Fn>(fn)(held_.heap);
   }
 
  private:
   friend class BufferCore<PlatformBuffer>;
 
-  void bind() noexcept {
-    state_ = std::visit([](auto& b) { return &b.state_; }, held_);
+  // Both alternatives begin with their cursors, so the cursors are at the same
+  // address whichever is held: state() compiles to no branch and no extra load,
+  // and a PlatformBuffer in a loop keeps its cursors in registers like the
+  // concrete types do.
+  union Held {
+    Held() noexcept {}
+    ~Held() {}
+    ByteArrayBuffer heap;
+    LinearBuffer linear;
+  };
+  static_assert(std::is_standard_layout_v<ByteArrayBuffer> && std::is_standard_layout_v<LinearBuffer>);
+
+  detail::BufferState& state() noexcept { return isLinear() ? held_.linear.state_ : held_.heap.state_; }
+
+  PBUF_INLINE void destroy() noexcept {
+    if (isLinear()) held_.linear.~LinearBuffer();
+    else held_.heap.~ByteArrayBuffer();
   }
-  void clear() noexcept {
-    held_.emplace<ByteArrayBuffer>();
-    zone_ = AllocationZone::Heap;
-    bind();
+  // Moves other's buffer here and leaves other an empty Heap buffer.
+  void takeFrom(PlatformBuffer& other) noexcept {
+    zone_ = other.zone_;
+    if (other.isLinear()) {
+      new (&held_.linear) LinearBuffer(std::move(other.held_.linear));
+      other.held_.linear.~LinearBuffer();
+    } else {
+      new (&held_.heap) ByteArrayBuffer(std::move(other.held_.heap));
+      other.held_.heap.~ByteArrayBuffer();
+    }
+    other.zone_ = AllocationZone::Heap;
+    new (&other.held_.heap) ByteArrayBuffer();
   }
 
+  // Returns only when a no-exceptions handler returns: then an empty buffer of the kind asked for.
   template <class T>
-  T& checked(const char* op, const char* what) {
-    if (T* p = std::get_if<T>(&held_)) return *p;
+  PBUF_COLD T& wrongZone(const char* op, const char* what) {
     detail::raisef(ErrorKind::InvalidState, "PlatformBuffer::%s: this buffer is in the %s zone, not %s", op,
                    zoneName(zone_), what);
-    static T empty;  // only reached when a no-exceptions handler returns
+    static T empty;
     empty = T();
     return empty;
   }
 
-  detail::BufferState& state() noexcept { return *state_; }
-
   PlatformBuffer makeView(std::size_t begin, std::size_t length, ByteOrder order) {
-    return std::visit(
-        [&](auto& b) {
-          using B = std::decay_t<decltype(b)>;
-          if constexpr (std::is_same_v<B, LinearBuffer>) return PlatformBuffer(b.makeView(begin, length, order), zone_);
-          else return PlatformBuffer(b.makeView(begin, length, order));
-        },
-        held_);
+    if (isLinear()) return PlatformBuffer(held_.linear.makeView(begin, length, order), zone_);
+    return PlatformBuffer(held_.heap.makeView(begin, length, order));
   }
 
-  std::variant<ByteArrayBuffer, LinearBuffer> held_;
+  Held held_;
   AllocationZone zone_ = AllocationZone::Heap;
-  detail::BufferState* state_ = nullptr;
 };
 
 }  // namespace platform_buffer

@@ -24,7 +24,7 @@ class LinearBuffer : public BufferCore<LinearBuffer> {
 
   // A new buffer of `size` zero bytes in linear memory. OutOfMemoryError when
   // the allocator cannot serve it (nothing else is affected).
-  static LinearBuffer allocate(std::size_t size, ByteOrder order = ByteOrder::BigEndian,
+  PBUF_INLINE static LinearBuffer allocate(std::size_t size, ByteOrder order = ByteOrder::BigEndian,
                                LinearMemoryAllocator& allocator = LinearMemoryAllocator::global()) {
     return make("LinearBuffer::allocate", size, order, allocator, true);
   }
@@ -42,20 +42,23 @@ class LinearBuffer : public BufferCore<LinearBuffer> {
                                      LinearMemoryAllocator& allocator, BlockStatus& status) {
     status = allocator.checkHostBlock(offset, length);
     if (status != BlockStatus::Ok) return {};
-    return LinearBuffer(allocator, allocator.adoptHostBlock(offset), length, order);
+    allocator.adoptHostBlock(offset);
+    return LinearBuffer(allocator, offset, length, order);
   }
 
-  ~LinearBuffer() { reset(); }
+  PBUF_FLATTEN ~LinearBuffer() { reset(); }
   LinearBuffer(LinearBuffer&& other) noexcept
       : state_(std::exchange(other.state_, {})),
         allocator_(std::exchange(other.allocator_, nullptr)),
-        slot_(other.slot_) {}
+        block_(other.block_),
+        share_(other.share_) {}
   LinearBuffer& operator=(LinearBuffer&& other) noexcept {
     if (this != &other) {
       reset();
       state_ = std::exchange(other.state_, {});
       allocator_ = std::exchange(other.allocator_, nullptr);
-      slot_ = other.slot_;
+      block_ = other.block_;
+      share_ = other.share_;
     }
     return *this;
   }
@@ -71,7 +74,9 @@ class LinearBuffer : public BufferCore<LinearBuffer> {
   }
 
   // True when slices or views of this buffer's block are alive besides this one.
-  bool hasOtherViews() const noexcept { return allocator_ && allocator_->slotReferences(slot_) > 1; }
+  bool hasOtherViews() const noexcept {
+    return allocator_ && share_ != LinearMemoryAllocator::kNoShare && allocator_->shareReferences(share_) > 1;
+  }
 
   // The allocator this buffer's block belongs to (nullptr for an empty buffer).
   LinearMemoryAllocator* allocator() const noexcept { return allocator_; }
@@ -80,35 +85,38 @@ class LinearBuffer : public BufferCore<LinearBuffer> {
   // offset (free it with platform_buffer_free), or 0 when other views of the
   // block are alive (then nothing changes).
   std::uint32_t releaseToHost() {
-    if (!allocator_) return 0;
-    const std::uint32_t offset = allocator_->releaseSlotToHost(slot_);
-    if (offset == 0) return 0;
+    if (!allocator_ || hasOtherViews()) return 0;
+    if (share_ != LinearMemoryAllocator::kNoShare) allocator_->endShare(share_);  // the views are gone
+    allocator_->giveBlockToHost(block_);
     allocator_ = nullptr;
     state_ = {};
-    return offset;
+    return block_;
   }
 
  private:
   friend class BufferCore<LinearBuffer>;
   friend class PlatformBuffer;
 
-  LinearBuffer(LinearMemoryAllocator& allocator, std::uint32_t slot, std::size_t size, ByteOrder order) noexcept
-      : state_(detail::BufferState::over(allocator.pointer(allocator.slotOffset(slot)), size, order)),
-        allocator_(&allocator),
-        slot_(slot) {}
+  // Owns the block at `offset` alone (no views yet).
+  LinearBuffer(LinearMemoryAllocator& allocator, std::uint32_t offset, std::size_t size, ByteOrder order) noexcept
+      : state_(detail::BufferState::over(allocator.pointer(offset), size, order)), allocator_(&allocator), block_(offset) {}
 
-  static LinearBuffer make(const char* op, std::size_t size, ByteOrder order, LinearMemoryAllocator& allocator,
-                           bool zero) {
-    const std::uint32_t slot = allocator.allocateSlot(size, zero);
-    if (PBUF_UNLIKELY(slot == LinearMemoryAllocator::kNoSlot)) {
+  // Inlined into the caller for the same reason as the destructor (see PBUF_FLATTEN).
+  PBUF_INLINE static LinearBuffer make(const char* op, std::size_t size, ByteOrder order,
+                                       LinearMemoryAllocator& allocator, bool zero) {
+    const std::uint32_t offset = allocator.allocateBlock(size, BlockOwner::Buffer, zero);
+    if (PBUF_UNLIKELY(offset == 0)) {
       allocator.raiseOutOfMemory(op, size);
       return {};
     }
-    return LinearBuffer(allocator, slot, size, order);
+    return LinearBuffer(allocator, offset, size, order);
   }
 
   void reset() noexcept {
-    if (allocator_) allocator_->releaseSlot(slot_);
+    if (allocator_) {
+      if (share_ == LinearMemoryAllocator::kNoShare) allocator_->freeBufferBlock(block_);
+      else allocator_->releaseShare(share_);
+    }
     allocator_ = nullptr;
     state_ = {};
   }
@@ -119,16 +127,20 @@ class LinearBuffer : public BufferCore<LinearBuffer> {
     LinearBuffer view;
     view.state_ = detail::BufferState::over(state_.data + begin, length, order);
     if (allocator_) {
-      allocator_->retainSlot(slot_);
+      // The first view turns sole ownership into a shared count.
+      if (share_ == LinearMemoryAllocator::kNoShare) share_ = allocator_->shareBlock(block_);
+      else allocator_->retainShare(share_);
       view.allocator_ = allocator_;
-      view.slot_ = slot_;
+      view.block_ = block_;
+      view.share_ = share_;
     }
     return view;
   }
 
   detail::BufferState state_;
   LinearMemoryAllocator* allocator_ = nullptr;
-  std::uint32_t slot_ = 0;
+  std::uint32_t block_ = 0;                                 // offset of the block's start
+  std::uint32_t share_ = LinearMemoryAllocator::kNoShare;  // its shared count, once a view exists
 };
 
 }  // namespace platform_buffer

@@ -12,7 +12,7 @@
 // rounding). A released block goes back on its class's free list, or, when it
 // is the topmost block, rewinds the top; an allocate/release loop therefore
 // runs in constant memory. All bookkeeping (one byte per granule, the free
-// lists, the buffer slots) lives on the C++ heap, outside linear memory, so
+// lists, the counts of shared blocks) lives on the C++ heap, outside linear memory, so
 // nothing a host writes into linear memory can corrupt it, and hostile offsets
 // passed to free are recognised and refused.
 //
@@ -70,7 +70,7 @@ class LinearMemoryAllocator {
   static constexpr std::size_t kDefaultMaxMB = 4096;
   // Offsets are 32-bit and page 0 is never part of the region.
   static constexpr std::uint64_t kAddressSpace = (std::uint64_t{1} << 32) - kPageSize;
-  static constexpr std::uint32_t kNoSlot = UINT32_MAX;
+  static constexpr std::uint32_t kNoShare = UINT32_MAX;
 
   // `initialSizeMB` is reserved at the first allocation; the region then grows
   // on demand up to `maxSizeMB` (both in MiB; 4096 means "as far as memory goes").
@@ -100,7 +100,7 @@ class LinearMemoryAllocator {
       detail::raisef(ErrorKind::InvalidState,
                      "LinearMemoryAllocator::configure(%zu, %zu) after the first allocation: the region is "
                      "already reserved (%zu bytes); call configure once at startup, before any LinearBuffer",
-                     initialSizeMB, maxSizeMB, reserved_);
+                     initialSizeMB, maxSizeMB, static_cast<std::size_t>(reserved_));
       return;
     }
     setSizes(initialSizeMB, maxSizeMB);
@@ -114,7 +114,7 @@ class LinearMemoryAllocator {
   // ---- blocks ------------------------------------------------------------
   // Allocates a block of at least `size` bytes, zeroed unless `zero` is false.
   // Returns its offset, or 0 when the size cannot be served (nothing changes then).
-  std::uint32_t allocateBlock(std::size_t size, BlockOwner owner, bool zero = true) {
+  PBUF_INLINE std::uint32_t allocateBlock(std::size_t size, BlockOwner owner, bool zero = true) {
     if (PBUF_UNLIKELY(size > maxBytes_)) return 0;  // also every size that cannot exist in 32 bits
     const std::uint32_t cls = classOf(size);
     const std::uint64_t bytes = classBytes(cls);
@@ -172,42 +172,44 @@ class LinearMemoryAllocator {
     return BlockStatus::Ok;
   }
 
-  // ---- buffer slots: a refcount per buffer block, shared by its views -----
-  // A new slot owning a fresh block of `size` bytes, or kNoSlot.
-  std::uint32_t allocateSlot(std::size_t size, bool zero = true) {
-    const std::uint32_t offset = allocateBlock(size, BlockOwner::Buffer, zero);
-    if (offset == 0) return kNoSlot;
-    return newSlot(offset);
-  }
+  // Frees a block a LinearBuffer owned (the last view of it is gone).
+  void freeBufferBlock(std::uint32_t offset) { freeBlock(offset); }
 
-  // A slot taking over the host-owned block at `offset`; check it first with checkHostBlock.
-  std::uint32_t adoptHostBlock(std::uint32_t offset) {
-    meta_[granuleIndex(offset)] &= static_cast<std::uint8_t>(~kHostBit);
-    return newSlot(offset);
-  }
+  // Turns the host-owned block at `offset` into a buffer-owned one; check it first with checkHostBlock.
+  void adoptHostBlock(std::uint32_t offset) noexcept { meta_[granuleIndex(offset)] &= static_cast<std::uint8_t>(~kHostBit); }
 
-  void retainSlot(std::uint32_t slot) noexcept { ++slots_[slot].refs; }
-
-  // Drops one reference; the block is freed with the last one.
-  void releaseSlot(std::uint32_t slot) {
-    if (--slots_[slot].refs != 0) return;
-    freeBlock(slots_[slot].offset);
-    freeSlots_.push_back(slot);
-  }
-
-  // Gives the slot's block to the host when this is the only reference.
-  // Returns the block's offset, or 0 when views of it are still alive.
-  std::uint32_t releaseSlotToHost(std::uint32_t slot) {
-    if (slots_[slot].refs != 1) return 0;
-    const std::uint32_t offset = slots_[slot].offset;
+  // Turns a buffer-owned block into a host-owned one (the host frees it).
+  void giveBlockToHost(std::uint32_t offset) noexcept {
     meta_[granuleIndex(offset)] |= kHostBit;
-    slots_[slot].refs = 0;
-    freeSlots_.push_back(slot);
-    return offset;
+    PBUF_UNPOISON(pointer(offset), blockCapacity(offset));  // a host block is addressable up to its capacity
   }
 
-  std::uint32_t slotOffset(std::uint32_t slot) const noexcept { return slots_[slot].offset; }
-  std::uint32_t slotReferences(std::uint32_t slot) const noexcept { return slots_[slot].refs; }
+  // ---- shared counts: created when a buffer's first view is made, so a buffer
+  // that is never sliced costs no bookkeeping beyond its block --------------
+  // A count of 2 (the buffer and its first view) for the block at `offset`.
+  std::uint32_t shareBlock(std::uint32_t offset) {
+    if (freeShares_.empty()) {
+      shares_.push_back({offset, 2});
+      return static_cast<std::uint32_t>(shares_.size() - 1);
+    }
+    const std::uint32_t share = freeShares_.back();
+    freeShares_.pop_back();
+    shares_[share] = {offset, 2};
+    return share;
+  }
+  void retainShare(std::uint32_t share) noexcept { ++shares_[share].references; }
+  // Drops one reference; the block is freed with the last one.
+  void releaseShare(std::uint32_t share) {
+    if (--shares_[share].references != 0) return;
+    freeBlock(shares_[share].offset);
+    freeShares_.push_back(share);
+  }
+  std::uint32_t shareReferences(std::uint32_t share) const noexcept { return shares_[share].references; }
+  // Ends a share whose only reference is left (the block itself stays live).
+  void endShare(std::uint32_t share) {
+    shares_[share].references = 0;
+    freeShares_.push_back(share);
+  }
 
   // ---- addresses ---------------------------------------------------------
   std::uint8_t* pointer(std::uint32_t offset) const noexcept {
@@ -227,20 +229,22 @@ class LinearMemoryAllocator {
 
   // Raises OutOfMemoryError for a request of `size` bytes that could not be served.
   PBUF_FAIL_NORETURN PBUF_COLD void raiseOutOfMemory(const char* op, std::size_t size) const {
+    // The counters are 64-bit even where size_t is not (wasm32).
     detail::raisef(ErrorKind::OutOfMemory,
-                   "%s(%zu) cannot be served from linear memory: %zu bytes in use, %zu reserved, limit %zu bytes "
-                   "(%zu MB). Call LinearMemoryAllocator::configure(initialSizeMB, maxSizeMB) at startup with a "
+                   "%s(%zu) cannot be served from linear memory: %llu bytes in use, %llu reserved, limit %llu bytes "
+                   "(%llu MB). Call LinearMemoryAllocator::configure(initialSizeMB, maxSizeMB) at startup with a "
                    "larger maximum, or use AllocationZone::Heap.",
-                   op, size, inUse_, reserved_, maxBytes_, maxBytes_ / kMB);
+                   op, size, static_cast<unsigned long long>(inUse_), static_cast<unsigned long long>(reserved_),
+                   static_cast<unsigned long long>(maxBytes_), static_cast<unsigned long long>(maxBytes_ / kMB));
   }
 
  private:
   static constexpr std::uint8_t kHostBit = 0x80;
   static constexpr std::uint32_t kClassCount = 112;
 
-  struct Slot {
+  struct Share {
     std::uint32_t offset;
-    std::uint32_t refs;
+    std::uint32_t references;
   };
 
   // Size classes over granules g = ceil(size / 16): g = 1..8 exactly, then
@@ -277,17 +281,6 @@ class LinearMemoryAllocator {
   std::uint8_t metaAt(std::uint32_t offset) const noexcept {
     if (offset < regionBegin_ || offset >= regionEnd_ || offset % kGranule != 0) return 0;
     return meta_[granuleIndex(offset)];
-  }
-
-  std::uint32_t newSlot(std::uint32_t offset) {
-    if (freeSlots_.empty()) {
-      slots_.push_back({offset, 1});
-      return static_cast<std::uint32_t>(slots_.size() - 1);
-    }
-    const std::uint32_t slot = freeSlots_.back();
-    freeSlots_.pop_back();
-    slots_[slot] = {offset, 1};
-    return slot;
   }
 
   void freeBlock(std::uint32_t offset) {
@@ -384,8 +377,8 @@ class LinearMemoryAllocator {
   std::uint64_t cleanFrom_ = 0;                    // bytes from here to chunkEnd_ were never handed out
   std::vector<std::uint8_t> meta_;               // per granule: 0, or (size class + 1) | kHostBit
   std::vector<std::uint32_t> freeLists_[kClassCount];
-  std::vector<Slot> slots_;
-  std::vector<std::uint32_t> freeSlots_;
+  std::vector<Share> shares_;
+  std::vector<std::uint32_t> freeShares_;
 #if !PLATFORM_BUFFER_WASM32
   std::uint8_t* base_ = nullptr;
   std::size_t reservation_ = 0, committed_ = 0;

@@ -68,7 +68,7 @@ class BufferPool {
       if (buffer.capacity() == 0) return buffer;  // allocation failed and the handler returned
       ++misses_;
     }
-    outstanding_.emplace(buffer.data(), buffer.capacity());
+    outstanding_.insert_or_assign(buffer.data(), buffer.capacity());  // may replace a dropped buffer's entry
     return buffer;
   }
 
@@ -125,9 +125,7 @@ class BufferPool {
   }
 
   static bool viewsAlive(const PlatformBuffer& buffer) noexcept {
-    // The pool's own reference to a heap vector, or a linear block's slot, is the only one allowed.
-    if (const auto* heap = buffer.asHeap()) return heap->storage().use_count() > 1;
-    return buffer.asLinear()->hasOtherViews();
+    return buffer.visit([](const auto& held) { return held.hasOtherViews(); });
   }
 
   const char* check(const PlatformBuffer& buffer) const noexcept {
@@ -149,10 +147,11 @@ class BufferPool {
     shelves_[shelfIndex(buffer.zone(), classOf(capacity))].push_back(std::move(buffer));
   }
 
-  // The end of withBuffer: release if fn left the buffer in place, otherwise forget it.
-  void endLease(PlatformBuffer& buffer, const std::uint8_t* data) noexcept {
+  // The end of withBuffer: release if fn left the buffer in place. Nothing else:
+  // a buffer fn released has no record left, one fn moved out stays a pool
+  // buffer, and erasing the record at `data` could hit a buffer acquired since at that address.
+  void endLease(PlatformBuffer& buffer, const std::uint8_t* /*data*/) noexcept {
     if (check(buffer) == nullptr) putBack(std::move(buffer));
-    else if (buffer.data() != data) outstanding_.erase(data);  // fn moved or released it
   }
 
   std::size_t maxBytesHeld_;

@@ -1,0 +1,111 @@
+// Regression tests for what the fuzzers in tests/fuzz/ found. Each case names
+// the fuzzer and the finding; the fix is described beside it.
+#include "support.hpp"
+
+using namespace test;
+
+// fuzz_allocator: a buffer block given to the host with releaseToHost() kept
+// its rounding slack poisoned in AddressSanitizer builds, although the host
+// owns the whole block (checkHostBlock / adoptHostBlock accept lengths up to
+// blockCapacity, as for a block from allocateBlock(Host)). Adopting it back at
+// that length and reading the last byte was reported as use-after-poison.
+// Fix: LinearMemoryAllocator::releaseSlotToHost unpoisons the block's capacity.
+// (Only an ASan build, e.g. the clang-asan preset, can fail this case.)
+TEST_CASE("a block given to the host is addressable up to its capacity", "[regression][linear][host]") {
+  LinearMemoryAllocator allocator;
+  auto buffer = LinearBuffer::allocate(20, ByteOrder::BigEndian, allocator);
+  const std::uint32_t offset = buffer.releaseToHost();
+  REQUIRE(offset != 0);
+  const std::size_t capacity = allocator.blockCapacity(offset);
+  REQUIRE(capacity > 20);  // the size class rounds 20 up: the rest is slack
+  allocator.pointer(offset)[capacity - 1] = 7;  // the host writes its last byte
+
+  BlockStatus status{};
+  auto adopted = LinearBuffer::adoptHostBlock(offset, capacity, ByteOrder::BigEndian, allocator, status);
+  REQUIRE(status == BlockStatus::Ok);
+  CHECK(adopted.getUnsignedByte(capacity - 1) == 7);
+}
+
+// fuzz_ops: BufferPool::acquire recorded the buffer it handed out with
+// unordered_map::emplace, which keeps an existing entry. When a pooled buffer
+// was dropped without release (allowed: it is an ordinary buffer) and a later
+// acquire got a buffer at the same address with another capacity, the stale
+// entry stayed, and releasing the new buffer, which this pool did hand out,
+// was refused as "not handed out by this pool".
+// Fix: acquire uses insert_or_assign.
+TEST_CASE("a pool takes back its buffer at the address of one dropped earlier", "[regression][pool]") {
+  BufferPool pool;
+  const std::uint8_t* dropped = nullptr;
+  {
+    auto first = pool.acquire(64, AllocationZone::Direct);
+    dropped = first.data();
+  }  // dropped, never released: its block goes back to the allocator
+  auto second = pool.acquire(128, AllocationZone::Direct);
+  // The allocator hands the freed block out again (same address); were it
+  // not to, this case would test less, but must still pass.
+  INFO("same address as the dropped buffer: " << (second.data() == dropped));
+  pool.release(std::move(second));
+  CHECK(pool.stats().buffersHeld == 1);
+}
+
+// fuzz_ops (KNOWN ISSUE, not fixed yet: this case is expected to fail; when it
+// passes, Catch2 reports it, and the [!shouldfail] tag should go, along with
+// tolerateStalePoolRecords() in tests/fuzz/fuzz_ops.cpp).
+// BufferPool knows its buffers only by address and capacity (outstanding_).
+// A pooled buffer that is dropped instead of released leaves its entry behind,
+// so (1) a buffer the pool never handed out, allocated at the same address
+// with the same capacity, is accepted by release(), although the pool's
+// contract says that is an error; and (2) stats().outstanding counts dropped
+// buffers forever, and the map grows by one entry per dropped buffer address.
+TEST_CASE("a pool refuses a buffer it did not hand out, at a dropped buffer's address",
+          "[regression][pool][known-issue][!shouldfail]") {
+  BufferPool pool;
+  { auto dropped = pool.acquire(64, AllocationZone::Direct); }
+  auto foreign = PlatformBuffer::allocate(64, AllocationZone::Direct);  // same block, reused at once
+  CHECK_FAILS(ErrorKind::InvalidState, pool.release(std::move(foreign)));
+  CHECK(pool.stats().outstanding == 0);
+}
+
+// fuzz_allocator (KNOWN LIMITATION, found while writing the fuzzer's reuse
+// invariant; hidden: run it with "[known-issue]"). A released block waits on
+// the free list of its size class; free blocks are never merged, and the top
+// rewinds only over the single topmost block. So memory released as small
+// blocks never serves a larger request: below the maximum the region grows
+// instead, and at the maximum allocation fails with nothing in use, and an
+// error message that says "0 bytes in use". (FUZZ_STRICT_REUSE=1 makes the
+// allocator fuzzer report this.)
+TEST_CASE("memory released as small blocks serves a larger one", "[.][regression][linear][known-issue]") {
+  LinearMemoryAllocator allocator(1, 1);
+  std::vector<LinearBuffer> small;
+  while (allocator.stats().reservedBytes == 0 ||
+         allocator.stats().bytesInUse + 16 <= allocator.stats().reservedBytes)
+    small.push_back(LinearBuffer::allocate(16, ByteOrder::BigEndian, allocator));
+  small.clear();  // released in allocation order: every block but the last goes on a free list
+  REQUIRE(allocator.stats().bytesInUse == 0);
+  CHECK(LinearBuffer::allocate(4096, ByteOrder::BigEndian, allocator).capacity() == 4096);
+}
+
+// fuzz_ops: at the end of withBuffer, when the callback had released the
+// leased buffer, BufferPool::endLease erased the pool's record at the leased
+// buffer's old address. If the callback had then acquired another buffer,
+// which the allocator placed at that same address, that buffer's record was
+// erased instead, and releasing it later was refused as "not handed out by
+// this pool" (stats().outstanding was one short as well).
+// Fix: endLease no longer erases anything when the buffer is not back in
+// place: a buffer released in the callback has no record left, and one moved
+// out of it stays a pool buffer that can still be released.
+TEST_CASE("withBuffer leaves alone a buffer acquired in its callback at the lease's address",
+          "[regression][pool]") {
+  BufferPool pool(0);  // holds nothing: a released buffer is freed at once
+  PlatformBuffer kept;
+  const std::uint8_t* leasedData = nullptr;
+  pool.withBuffer(64, AllocationZone::Direct, [&](PlatformBuffer& leased) {
+    leasedData = leased.data();
+    pool.release(std::move(leased));
+    kept = pool.acquire(64, AllocationZone::Direct);  // the freed block again
+  });
+  INFO("same address as the lease: " << (kept.data() == leasedData));
+  CHECK(pool.stats().outstanding == 1);
+  pool.release(std::move(kept));
+  CHECK(pool.stats().outstanding == 0);
+}
