@@ -15,6 +15,7 @@
 // what was stored instead of reusing the value written.
 #pragma once
 
+#include <platform_buffer/platform_buffer.hpp>
 #include <benchmark/benchmark.h>
 
 #include <array>
@@ -221,6 +222,19 @@ void allocRelease(benchmark::State& state) {
     auto b = S::make(size);
     benchmark::DoNotOptimize(b.data());
     benchmark::ClobberMemory();
+  }
+}
+
+// A buffer taken from a BufferPool and given back: what pooling costs instead of
+// alloc_release (registered per zone in main.cpp as PoolHeap and PoolDirect).
+template <platform_buffer::AllocationZone Zone>
+void poolAcquireRelease(benchmark::State& state) {
+  platform_buffer::BufferPool pool;
+  const auto size = static_cast<std::size_t>(state.range(0));
+  for (auto _ : state) {
+    auto b = pool.acquire(size, Zone);
+    benchmark::DoNotOptimize(b.data());
+    pool.release(std::move(b));
   }
 }
 

@@ -18,13 +18,11 @@ const bool registered[] = {
 #endif
     registerBenchmarks<Vector>(),
     registerBenchmarks<Zone<"Heap", [](Size n) __attribute__((always_inline)) { return ByteArrayBuffer::allocate(n); }>>(),
-#if defined(PB_BENCH_HAS_LINEAR)
     registerBenchmarks<Zone<"Linear", [](Size n) __attribute__((always_inline)) { return LinearBuffer::allocate(n); }>>(),
-#endif
-#if defined(PB_BENCH_HAS_PLATFORM)
     registerBenchmarks<Zone<"PlatformHeap", [](Size n) __attribute__((always_inline)) { return PlatformBuffer::allocate(n, AllocationZone::Heap); }>>(),
     registerBenchmarks<Zone<"PlatformDirect", [](Size n) __attribute__((always_inline)) { return PlatformBuffer::allocate(n, AllocationZone::Direct); }>>(),
-#endif
+    (benchmark::RegisterBenchmark("alloc_release/PoolHeap", &poolAcquireRelease<AllocationZone::Heap>)->Arg(64)->Arg(1024), true),
+    (benchmark::RegisterBenchmark("alloc_release/PoolDirect", &poolAcquireRelease<AllocationZone::Direct>)->Arg(64)->Arg(1024), true),
 };
 
 }  // namespace

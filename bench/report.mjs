@@ -83,14 +83,16 @@ function markdownTable(t) {
 
 // ---- targets -------------------------------------------------------------------
 const checks = [];
-function check(target, what, value, needed) {
+// A ratio that must be at least `bound` (or, with atMost, at most `bound`).
+function check(target, what, value, bound, atMost = false) {
   if (value === undefined || Number.isNaN(value)) {
     checks.push({ target, what, text: 'not measured', met: false });
     return;
   }
-  const met = value >= needed;
-  const shortBy = met ? '' : `: missed by ${((1 - value / needed) * 100).toFixed(0)}%`;
-  checks.push({ target, what, met, text: `${value.toFixed(2)}x (needs ≥ ${needed}x)${shortBy}` });
+  const met = atMost ? value <= bound : value >= bound;
+  const off = atMost ? value / bound - 1 : 1 - value / bound;
+  const missedBy = met ? '' : `: missed by ${(off * 100).toFixed(0)}%`;
+  checks.push({ target, what, met, text: `${value.toFixed(2)}x (needs ${atMost ? '≤' : '≥'} ${bound}x)${missedBy}` });
 }
 
 function targetsFor(label, t, dataview) {
@@ -101,6 +103,13 @@ function targetsFor(label, t, dataview) {
   for (const zone of t.zones) {
     check(`${label}: 256-int writeInts/readInts ≥ 0.8x raw SIMD`, zone,
           get('ints256_bulk', zone) / get('ints256_bulk', 'RawSimd'), 0.8);
+  }
+  // Runtime zone dispatch: PlatformBuffer's time per op against the concrete type's (ops ratio inverted).
+  for (const [front, concrete] of [['PlatformHeap', 'Heap'], ['PlatformDirect', 'Linear']]) {
+    for (const bench of ['int_write_read', 'ints256_single', 'ints256_bulk']) {
+      check(`${label}: PlatformBuffer time ≤ 1.15x the concrete type's`, `${front} vs ${concrete} ${bench}`,
+            get(bench, concrete) / get(bench, front), 1.15, true);
+    }
   }
   for (const [size, needed] of [['64', 2], ['1024', 1.5]]) {
     check(`${label}: LinearBuffer alloc+release ≥ ${needed}x ByteArrayBuffer (${size} B)`, 'Linear vs Heap',

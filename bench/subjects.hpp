@@ -10,15 +10,7 @@
 
 #include "peers.hpp"
 
-// Zones whose headers are still being written compile in once they exist.
-#if __has_include(<platform_buffer/linear_buffer.hpp>)
-#  include <platform_buffer/linear_buffer.hpp>
-#  define PB_BENCH_HAS_LINEAR 1
-#endif
-#if __has_include(<platform_buffer/front_end.hpp>)
-#  include <platform_buffer/front_end.hpp>
-#  define PB_BENCH_HAS_PLATFORM 1
-#endif
+#include <platform_buffer/platform_buffer.hpp>
 
 namespace bench {
 

@@ -1,5 +1,6 @@
 // PlatformBuffer (zone dispatch), the conversion table, and BufferPool.
 // (Every generic read/write test also runs on PlatformBuffer in both zones.)
+#include <optional>
 #include <type_traits>
 
 #include "support.hpp"
@@ -272,6 +273,38 @@ TEST_CASE("bad releases are refused and the pool keeps working", "[pool]") {
   auto again = pool.acquire(64);
   CHECK(pool.stats().hits == 1);
   other.release(std::move(foreign));
+}
+
+TEST_CASE("a pooled buffer's identity travels with it", "[pool]") {
+  BufferPool pool;
+  // A move carries it; the moved-from buffer is no longer the pool's.
+  auto acquired = pool.acquire(64, AllocationZone::Direct);
+  PlatformBuffer moved = std::move(acquired);
+  CHECK_FAILS(ErrorKind::InvalidState, pool.release(std::move(acquired)));
+  PlatformBuffer assigned;
+  assigned = std::move(moved);
+  pool.release(std::move(assigned));
+  CHECK(pool.stats().outstanding == 0);
+  CHECK(pool.stats().buffersHeld == 1);
+
+  // A buffer of a pool that is gone is not the buffer of a later pool (ids are
+  // never reused, even where the new pool lives at the old one's address).
+  std::optional<BufferPool> old(std::in_place);
+  auto orphan = old->acquire(64);
+  old.reset();
+  old.emplace();
+  CHECK_FAILS(ErrorKind::InvalidState, old->release(std::move(orphan)));
+  CHECK(orphan.capacity() == 64);
+
+  // Storage swapped through heap() is not what the pool handed out.
+  auto swapped = pool.acquire(64);  // a Heap buffer
+  swapped.heap() = ByteArrayBuffer::allocate(100);
+  auto message = CHECK_FAILS(ErrorKind::InvalidState, pool.release(std::move(swapped)));
+  CHECK(message.find("swapped") != std::string::npos);
+  CHECK(swapped.capacity() == 100);  // nothing was taken
+  CHECK(pool.stats().outstanding == 1);
+  swapped.heap() = ByteArrayBuffer::allocate(0);
+  CHECK_FAILS(ErrorKind::InvalidState, pool.release(std::move(swapped)));
 }
 
 TEST_CASE("the pool holds a bounded number of bytes and gives linear memory back", "[pool]") {

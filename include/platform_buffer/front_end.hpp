@@ -128,6 +128,7 @@ class PlatformBuffer : public BufferCore<PlatformBuffer> {
 
  private:
   friend class BufferCore<PlatformBuffer>;
+  friend class BufferPool;  // reads and writes poolTag_
 
   // Both alternatives begin with their cursors, so the cursors are at the same
   // address whichever is held: state() compiles to no branch and no extra load,
@@ -147,9 +148,12 @@ class PlatformBuffer : public BufferCore<PlatformBuffer> {
     if (isLinear()) held_.linear.~LinearBuffer();
     else held_.heap.~ByteArrayBuffer();
   }
-  // Moves other's buffer here and leaves other an empty Heap buffer.
+  // Moves other's buffer (and its pool tag) here and leaves other an empty,
+  // untagged Heap buffer.
   void takeFrom(PlatformBuffer& other) noexcept {
     zone_ = other.zone_;
+    poolTag_ = other.poolTag_;
+    other.poolTag_ = 0;
     if (other.isLinear()) {
       new (&held_.linear) LinearBuffer(std::move(other.held_.linear));
       other.held_.linear.~LinearBuffer();
@@ -178,6 +182,9 @@ class PlatformBuffer : public BufferCore<PlatformBuffer> {
 
   Held held_;
   AllocationZone zone_ = AllocationZone::Heap;
+  // The id of the BufferPool that handed this buffer out and has not taken it
+  // back; 0 for every other buffer (views included). Moves carry it.
+  std::uint64_t poolTag_ = 0;
 };
 
 }  // namespace platform_buffer

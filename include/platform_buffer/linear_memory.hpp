@@ -122,6 +122,7 @@ class LinearMemoryAllocator {
     if (!freeLists_[cls].empty()) {
       offset = freeLists_[cls].back();
       freeLists_[cls].pop_back();
+      freeListBytes_ -= bytes;
     } else if (bytes <= chunkEnd_ - top_) {
       offset = static_cast<std::uint32_t>(top_);
       top_ += bytes;
@@ -291,8 +292,21 @@ class LinearMemoryAllocator {
     PBUF_POISON(pointer(offset), static_cast<std::size_t>(bytes));
     inUse_ -= bytes;
     --live_;
-    if (offset + bytes == top_) top_ = offset;  // the topmost block: rewind
-    else freeLists_[cls].push_back(offset);
+    if (offset + bytes == top_) {
+      top_ = offset;  // the topmost block: rewind
+    } else {
+      freeLists_[cls].push_back(offset);
+      freeListBytes_ += bytes;
+    }
+    // Free blocks are never merged, but once nothing is live the whole chunk is
+    // one free range again: forget the lists, so memory released as small
+    // blocks can serve a large one. (With older chunks, on wasm32 when malloc
+    // grew memory in between, their blocks stay on the lists instead.)
+    if (live_ == 0 && freeListBytes_ != 0 && chunkBegin_ == regionBegin_) {
+      for (auto& list : freeLists_) list.clear();
+      freeListBytes_ = 0;
+      top_ = chunkBegin_;
+    }
   }
 
   // Grows the region by at least `bytes` and carves the block from the new top.
@@ -309,6 +323,7 @@ class LinearMemoryAllocator {
     const std::uint64_t end = begin + pages * kPageSize;
     if (regionEnd_ == 0) regionBegin_ = static_cast<std::uint32_t>(begin);
     if (begin != chunkEnd_) {  // not contiguous (malloc grew memory in between): a new chunk
+      chunkBegin_ = begin;
       top_ = begin;
       cleanFrom_ = begin;
     }
@@ -373,7 +388,8 @@ class LinearMemoryAllocator {
   std::uint64_t reserved_ = 0, inUse_ = 0, peak_ = 0;
   std::size_t live_ = 0;
   std::uint64_t regionBegin_ = 0, regionEnd_ = 0;  // offsets covered by meta_
-  std::uint64_t top_ = 0, chunkEnd_ = 0;           // bump range of the newest chunk
+  std::uint64_t chunkBegin_ = 0, top_ = 0, chunkEnd_ = 0;  // the newest chunk and its bump pointer
+  std::uint64_t freeListBytes_ = 0;                          // bytes waiting on the free lists
   std::uint64_t cleanFrom_ = 0;                    // bytes from here to chunkEnd_ were never handed out
   std::vector<std::uint8_t> meta_;               // per granule: 0, or (size class + 1) | kHostBit
   std::vector<std::uint32_t> freeLists_[kClassCount];

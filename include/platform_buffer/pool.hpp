@@ -7,16 +7,21 @@
 // other). Pooled LinearBuffers go back to their allocator when the pool is
 // trimmed or destroyed.
 //
-// The pool knows which buffers it handed out: releasing one it did not hand
-// out, releasing twice, or releasing while views of the buffer are alive is an
-// error (ErrorKind::InvalidState) that changes nothing. Not thread-safe.
+// Every pool has an id of its own (never reused in the process), and a buffer
+// it hands out carries that id with it (moves carry it too; views and copies
+// do not). So releasing a buffer the pool did not hand out, releasing twice,
+// releasing while views of the buffer are alive, or releasing a buffer whose
+// storage was swapped (e.g. through heap()) is an error
+// (ErrorKind::InvalidState) that changes nothing. A pooled buffer that is
+// dropped instead of released is simply freed: the pool keeps no record of
+// it. Not thread-safe (the ids are: pools may live on different threads).
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <bit>
 #include <cstdint>
 #include <functional>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -29,7 +34,9 @@ struct BufferPoolStats {
   std::size_t misses = 0;       // acquires that allocated
   std::size_t buffersHeld = 0;  // buffers waiting in the pool
   std::size_t bytesHeld = 0;    // their capacity in bytes
-  std::size_t outstanding = 0;  // buffers handed out and not yet released
+  // Buffers handed out minus buffers taken back: one dropped instead of
+  // released stays counted.
+  std::size_t outstanding = 0;
 };
 
 class BufferPool {
@@ -37,7 +44,8 @@ class BufferPool {
   static constexpr std::size_t kMinClassBytes = 64;
   static constexpr std::size_t kDefaultMaxBytesHeld = 16 * 1024 * 1024;
 
-  explicit BufferPool(std::size_t maxBytesHeld = kDefaultMaxBytesHeld) noexcept : maxBytesHeld_(maxBytesHeld) {}
+  explicit BufferPool(std::size_t maxBytesHeld = kDefaultMaxBytesHeld) noexcept
+      : maxBytesHeld_(maxBytesHeld), id_(newId()) {}
   BufferPool(const BufferPool&) = delete;
   BufferPool& operator=(const BufferPool&) = delete;
 
@@ -68,12 +76,14 @@ class BufferPool {
       if (buffer.capacity() == 0) return buffer;  // allocation failed and the handler returned
       ++misses_;
     }
-    outstanding_.insert_or_assign(buffer.data(), buffer.capacity());  // may replace a dropped buffer's entry
+    buffer.poolTag_ = id_;
+    ++outstanding_;
     return buffer;
   }
 
-  // Takes a buffer back. It must be one this pool handed out, whole (not a
-  // slice), with no views of it alive.
+  // Takes a buffer back. It must be one this pool handed out (or one it was
+  // moved into), not released since, holding the storage it was handed out
+  // with, with no views of it alive.
   void release(PlatformBuffer&& buffer) {
     const char* problem = check(buffer);
     if (PBUF_UNLIKELY(problem != nullptr)) {
@@ -90,10 +100,8 @@ class BufferPool {
     struct Lease {
       BufferPool& pool;
       PlatformBuffer buffer;
-      const std::uint8_t* data;
-      ~Lease() { pool.endLease(buffer, data); }
-    } lease{*this, acquire(minSize, zone), nullptr};
-    lease.data = lease.buffer.data();
+      ~Lease() { pool.endLease(buffer); }
+    } lease{*this, acquire(minSize, zone)};
     return std::invoke(std::forward<Fn>(fn), lease.buffer);
   }
 
@@ -106,13 +114,19 @@ class BufferPool {
   BufferPoolStats stats() const noexcept {
     std::size_t held = 0;
     for (const auto& shelf : shelves_) held += shelf.size();
-    return {hits_, misses_, held, bytesHeld_, outstanding_.size()};
+    return {hits_, misses_, held, bytesHeld_, outstanding_};
   }
 
  private:
   static constexpr std::size_t kNoClass = SIZE_MAX;
   static constexpr std::size_t kClasses = sizeof(std::size_t) * 8;
   static constexpr std::size_t kZones = 3;
+
+  // A nonzero id no other pool in the process has had.
+  static std::uint64_t newId() noexcept {
+    static std::atomic<std::uint64_t> last{0};
+    return last.fetch_add(1, std::memory_order_relaxed) + 1;
+  }
 
   // log2 of the class size for minSize bytes.
   static std::size_t classOf(std::size_t minSize) noexcept {
@@ -128,16 +142,23 @@ class BufferPool {
     return buffer.visit([](const auto& held) { return held.hasOtherViews(); });
   }
 
+  // A size acquire hands out: a power of two, at least kMinClassBytes.
+  static bool isClassSize(std::size_t capacity) noexcept {
+    return capacity >= kMinClassBytes && std::has_single_bit(capacity);
+  }
+
   const char* check(const PlatformBuffer& buffer) const noexcept {
-    const auto it = outstanding_.find(buffer.data());
-    if (buffer.capacity() == 0 || it == outstanding_.end() || it->second != buffer.capacity())
-      return "this buffer was not handed out by this pool, or was released already";
+    if (buffer.poolTag_ != id_) return "this buffer was not handed out by this pool, or was released already";
+    if (!isClassSize(buffer.capacity()))
+      return "this buffer no longer holds the storage the pool handed out (it was swapped)";
     if (viewsAlive(buffer)) return "slices or views of this buffer are still alive";
     return nullptr;
   }
 
+  // Takes a buffer check() accepted: it is no longer this pool's to hand back.
   void putBack(PlatformBuffer&& buffer) {
-    outstanding_.erase(buffer.data());
+    buffer.poolTag_ = 0;
+    --outstanding_;
     const std::size_t capacity = buffer.capacity();
     if (bytesHeld_ + capacity > maxBytesHeld_) {
       PlatformBuffer drop = std::move(buffer);  // over the bound: free it
@@ -147,17 +168,18 @@ class BufferPool {
     shelves_[shelfIndex(buffer.zone(), classOf(capacity))].push_back(std::move(buffer));
   }
 
-  // The end of withBuffer: release if fn left the buffer in place. Nothing else:
-  // a buffer fn released has no record left, one fn moved out stays a pool
-  // buffer, and erasing the record at `data` could hit a buffer acquired since at that address.
-  void endLease(PlatformBuffer& buffer, const std::uint8_t* /*data*/) noexcept {
+  // The end of withBuffer: release the buffer if it is still there and could
+  // be released. One fn released or moved out left an empty, untagged buffer
+  // behind (a moved-out one keeps its tag and can be released later); one with
+  // views alive is dropped and stays counted as outstanding.
+  void endLease(PlatformBuffer& buffer) noexcept {
     if (check(buffer) == nullptr) putBack(std::move(buffer));
   }
 
   std::size_t maxBytesHeld_;
-  std::size_t bytesHeld_ = 0, hits_ = 0, misses_ = 0;
+  std::uint64_t id_;  // the tag of the buffers this pool hands out
+  std::size_t bytesHeld_ = 0, hits_ = 0, misses_ = 0, outstanding_ = 0;
   std::vector<PlatformBuffer> shelves_[kZones * kClasses];
-  std::unordered_map<const std::uint8_t*, std::size_t> outstanding_;  // data -> capacity
 };
 
 }  // namespace platform_buffer

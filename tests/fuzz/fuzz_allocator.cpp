@@ -158,12 +158,9 @@ class AllocatorFuzzer {
     // A block is at most 25% (plus a granule) larger than asked.
     const bool mayFail = size > before.maxBytes || size + size / 4 + 16 > room;
     if (!mayFail) mismatch("allocating %zu bytes failed with %zu of %zu bytes still to grow into", size, room, before.maxBytes);
-    // KNOWN LIMITATION (see tests/test_regressions.cpp): freed blocks wait on
-    // the free list of their size class and are never merged, so memory freed
-    // as small blocks cannot serve a larger one, even when nothing at all is
-    // in use. FUZZ_STRICT_REUSE=1 reports that case.
-    static const bool strictReuse = std::getenv("FUZZ_STRICT_REUSE") != nullptr;
-    if (strictReuse && before.bytesInUse == 0 && size + size / 4 + 16 <= before.reservedBytes)
+    // With nothing in use the whole region is free again (the allocator drops
+    // its free lists when the last block goes): a request that fits must succeed.
+    if (before.bytesInUse == 0 && size + size / 4 + 16 <= before.reservedBytes)
       mismatch("allocating %zu bytes failed with nothing in use and %zu bytes reserved", size, before.reservedBytes);
     const auto after = allocator_->stats();
     if (after.bytesInUse != before.bytesInUse || after.liveBuffers != before.liveBuffers)

@@ -10,7 +10,9 @@
 //   - the state of EVERY buffer alive (position, limit, capacity, remaining,
 //     byte order, every byte), so a slice's writes must show in its parent,
 //     and a failed call must have changed nothing anywhere;
-//   - the pool's statistics (hits, misses, buffers and bytes held).
+//   - the pool's statistics (hits, misses, buffers and bytes held, outstanding);
+//   - which releases the pool accepts: only a buffer it handed out (or the
+//     buffer it was moved into), whole, with no views alive, not yet released.
 // A disagreement aborts (libFuzzer saves the input); FUZZ_TRACE=1 prints the
 // calls of an input, to turn it into a regression test.
 #include <algorithm>
@@ -20,6 +22,7 @@
 #include <memory>
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -100,52 +103,20 @@ void encode(const Model& m, std::size_t index, std::size_t width, std::uint64_t 
   }
 }
 
-// KNOWN ISSUE (tests/test_regressions.cpp, "[!shouldfail]" case): BufferPool
-// recognises its buffers by address and capacity. When a pooled buffer is
-// dropped instead of released, its record stays, and a later buffer at the
-// same address with the same capacity (the allocator reuses freed memory at
-// once) is accepted by release() although the pool never handed it out. While
-// this is open, the model accepts exactly that case too (and nothing more), so
-// the fuzzer keeps looking for other problems. FUZZ_STRICT_POOL=1 reports it.
-bool tolerateStalePoolRecords() {
-  static const bool tolerate = std::getenv("FUZZ_STRICT_POOL") == nullptr;
-  return tolerate;
-}
-
-// What the model of a BufferPool holds: buffers waiting on shelves, and a
-// record of every buffer handed out, by the address the pool keys it on. A
-// record whose memory has died belongs to a dropped buffer: no longer anyone's.
+// What the model of a BufferPool holds: buffers waiting on shelves and
+// counters. Which buffers it handed out is not the pool's to remember: a
+// handle knows whether it holds one (Handle::pooled), as a PlatformBuffer
+// carries the pool's tag.
 struct Shelved {
   Model model;
   const std::uint8_t* realData;  // which real buffer this is: to match a hit with its entry
 };
-struct HandedOut {
-  std::weak_ptr<Memory> memory;
-  const std::uint8_t* realData;
-  std::size_t capacity;
-};
 struct PoolModel {
   std::size_t maxBytesHeld = 0;
   std::size_t hits = 0, misses = 0, bytesHeld = 0;
+  std::size_t outstanding = 0;  // acquires minus releases: a dropped buffer stays counted
   std::map<std::pair<AllocationZone, std::size_t>, std::vector<Shelved>> shelves;  // (zone, log2 size)
-  // One record per address, like the pool's; stats().outstanding counts them,
-  // dropped buffers included (that is the known issue above).
-  std::vector<HandedOut> handedOut;
 
-  bool isOutstanding(const std::shared_ptr<Memory>& memory) const {
-    return std::any_of(handedOut.begin(), handedOut.end(),
-                       [&](const auto& r) { return !r.memory.expired() && r.memory.lock() == memory; });
-  }
-  // The known issue: a dropped buffer's record matching this address and capacity.
-  bool staleRecordFor(const std::uint8_t* realData, std::size_t capacity) const {
-    return std::any_of(handedOut.begin(), handedOut.end(), [&](const auto& r) {
-      return r.memory.expired() && r.realData == realData && r.capacity == capacity;
-    });
-  }
-  // A record per address: a new one replaces the old, a release removes it.
-  void forgetAddress(const std::uint8_t* realData) {
-    std::erase_if(handedOut, [&](const auto& r) { return r.realData == realData; });
-  }
   std::size_t buffersHeld() const {
     std::size_t n = 0;
     for (const auto& [key, shelf] : shelves) n += shelf.size();
@@ -171,6 +142,10 @@ struct Handle {
   Real real;
   Model model;
   bool borrowed = false;  // the withBuffer lease: not ours to drop
+  // Holds the very buffer the pool handed out (from acquire or withBuffer, or
+  // moved here from the handle that had it), not released since. Only such a
+  // handle's buffer can go back to the pool.
+  bool pooled = false;
 };
 
 template <class Fn>
@@ -376,15 +351,15 @@ class OpsFuzzer {
     const auto stats = pool_->stats();
     if (stats.hits != poolModel_.hits || stats.misses != poolModel_.misses ||
         stats.buffersHeld != poolModel_.buffersHeld() || stats.bytesHeld != poolModel_.bytesHeld ||
-        stats.outstanding != poolModel_.handedOut.size())
+        stats.outstanding != poolModel_.outstanding)
       mismatch("pool stats: hits %zu misses %zu held %zu (%zu bytes) outstanding %zu; model %zu %zu %zu (%zu bytes) %zu",
                stats.hits, stats.misses, stats.buffersHeld, stats.bytesHeld, stats.outstanding, poolModel_.hits,
-               poolModel_.misses, poolModel_.buffersHeld(), poolModel_.bytesHeld, poolModel_.handedOut.size());
+               poolModel_.misses, poolModel_.buffersHeld(), poolModel_.bytesHeld, poolModel_.outstanding);
   }
 
   // Keeps a new buffer (checking it first); past kMaxHandles it is dropped again.
-  void adopt(Real real, Model model, bool borrowed = false) {
-    auto h = std::make_unique<Handle>(Handle{std::move(real), std::move(model), borrowed});
+  void adopt(Real real, Model model, bool borrowed = false, bool pooled = false) {
+    auto h = std::make_unique<Handle>(Handle{std::move(real), std::move(model), borrowed, pooled});
     compare(*h, handles_.size());
     if (handles_.size() < kMaxHandles || borrowed) handles_.push_back(std::move(h));
   }
@@ -834,8 +809,7 @@ class OpsFuzzer {
       m.limit = m.capacity;
       m.order = o;
     }
-    poolModel_.forgetAddress(real.data());
-    poolModel_.handedOut.push_back({m.memory, real.data(), m.capacity});
+    ++poolModel_.outstanding;
     return m;
   }
 
@@ -849,38 +823,56 @@ class OpsFuzzer {
     expectOutcome("acquire", attempt([&] { buffer = pool_->acquire(minSize, zone, o); }), expect);
     if (expect != Outcome::Ok) return;
     Model m = acquired(buffer, minSize, zone, o);
-    adopt(Real(std::move(buffer)), std::move(m));
+    adopt(Real(std::move(buffer)), std::move(m), false, true);
   }
 
-  // Whether the pool must take h back: a whole buffer it handed out, with no
-  // views alive. Then the model shelves it (or frees it past the bound).
-  bool releaseAllowed(const Handle& h, const std::uint8_t* realData) const {
-    const Model& m = h.model;
-    if (m.capacity == 0 || sharedWithOthers(h)) return false;
-    if (tolerateStalePoolRecords() && poolModel_.staleRecordFor(realData, m.capacity)) return true;
-    return m.base == 0 && m.capacity == m.memory->size() && poolModel_.isOutstanding(m.memory);
+  // Whether the pool must take h back: the buffer it handed out, not released
+  // since, with no views alive. (A pooled handle always holds the whole buffer:
+  // nothing here swaps a PlatformBuffer's storage.) Then the model shelves it,
+  // or frees it past the bound.
+  bool releaseAllowed(const Handle& h) const {
+    return h.pooled && !sharedWithOthers(h);
   }
   void modelPutBack(Handle& h, const std::uint8_t* realData) {
     Model& m = h.model;
-    poolModel_.forgetAddress(realData);
+    if (m.base != 0 || m.capacity != m.memory->size()) mismatch("model: a pooled handle that is not a whole buffer");
+    --poolModel_.outstanding;
     if (poolModel_.bytesHeld + m.capacity <= poolModel_.maxBytesHeld) {
       poolModel_.bytesHeld += m.capacity;
       poolModel_.shelves[{m.zone, poolClass(m.capacity)}].push_back({m, realData});
     }
     m = Model();  // the moved-from buffer is empty
+    h.pooled = false;
+  }
+
+  // The PlatformBuffer h holds (its own or the lease), or nullptr.
+  static PlatformBuffer* platformOf(Handle& h) {
+    if (auto* p = std::get_if<PlatformBuffer>(&h.real)) return p;
+    if (auto* p = std::get_if<PlatformBuffer*>(&h.real)) return *p;
+    return nullptr;
   }
 
   void opRelease(Handle& h) {
-    PlatformBuffer* buffer = nullptr;
-    if (auto* p = std::get_if<PlatformBuffer>(&h.real)) buffer = p;
-    if (auto* p = std::get_if<PlatformBuffer*>(&h.real)) buffer = *p;
+    PlatformBuffer* buffer = platformOf(h);
     if (!buffer) return;  // only a PlatformBuffer can go back
     const std::uint8_t* data = buffer->data();
-    const bool allowed = releaseAllowed(h, data);
+    const bool allowed = releaseAllowed(h);
     trace("pool.release(capacity %zu) allowed %d", h.model.capacity, allowed);
     expectOutcome("release", attempt([&] { pool_->release(std::move(*buffer)); }),
                   allowed ? Outcome::Ok : Outcome::InvalidState);
     if (allowed) modelPutBack(h, data);
+  }
+
+  // Moves a PlatformBuffer (the lease too) into a new handle: whether it is the
+  // pool's goes with it, and the handle moved from holds an empty buffer.
+  void opMove(Handle& h) {
+    PlatformBuffer* buffer = platformOf(h);
+    if (!buffer) return;
+    trace("move (capacity %zu, pooled %d) into a new handle", h.model.capacity, h.pooled);
+    PlatformBuffer moved = std::move(*buffer);
+    Model m = std::exchange(h.model, Model());
+    const bool pooled = std::exchange(h.pooled, false);
+    adopt(Real(std::move(moved)), std::move(m), false, pooled);  // dropped at once when there are too many
   }
 
   void opWithBuffer() {
@@ -896,7 +888,7 @@ class OpsFuzzer {
       try {
         pool_->withBuffer(minSize, zone, [&](PlatformBuffer& leased) {
           leasedData = leased.data();
-          adopt(Real(&leased), acquired(leased, minSize, zone, ByteOrder::BigEndian), true);
+          adopt(Real(&leased), acquired(leased, minSize, zone, ByteOrder::BigEndian), true, true);
           checkAll();
           ++depth_;
           for (int i = 0; i < innerSteps; ++i) step();
@@ -909,10 +901,10 @@ class OpsFuzzer {
     trace("}");
     expectOutcome("withBuffer", got, expect);
     if (expect != Outcome::Ok) return;
-    // The lease is over: the buffer went back unless it was released inside,
-    // or views of it are alive (then it is simply dropped).
+    // The lease is over: the buffer went back unless it was released or moved
+    // out inside, or views of it are alive (then it is simply dropped).
     const auto it = std::find_if(handles_.begin(), handles_.end(), [](const auto& h) { return h->borrowed; });
-    if ((*it)->model.capacity && releaseAllowed(**it, leasedData)) modelPutBack(**it, leasedData);
+    if (releaseAllowed(**it)) modelPutBack(**it, leasedData);
     handles_.erase(it);
   }
 
@@ -955,6 +947,7 @@ class OpsFuzzer {
         poolModel_.shelves.clear();
         poolModel_.bytesHeld = 0;
         break;
+      case 30: opMove(pick()); break;
       default: opWrite(pick(), arg); break;
     }
     checkAll();
