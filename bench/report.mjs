@@ -54,7 +54,8 @@ function table(results) {
   }
   subjects.sort((a, b) => (peers.indexOf(a) + 1 || 99) - (peers.indexOf(b) + 1 || 99));
   const benches = [...rows.keys()].sort((a, b) => benchOrder.indexOf(a) - benchOrder.indexOf(b));
-  return { rows, subjects, benches, zones: subjects.filter((s) => !peers.includes(s)) };
+  // Zones are the buffer types; Pool* subjects only measure acquire+release through a BufferPool.
+  return { rows, subjects, benches, zones: subjects.filter((s) => !peers.includes(s) && !s.startsWith('Pool')) };
 }
 
 function fmt(ops) {
