@@ -122,6 +122,12 @@ function swapElements(bytes, size) {
   }
 }
 
+// Converts `size`-byte elements in place between the host's order and the
+// view's (the same swap both ways); nothing to do when they agree.
+function toViewOrder(view, bytes, size) {
+  if (size > 1 && (view.byteOrder() === ByteOrder.LittleEndian) !== hostIsLittleEndian) swapElements(bytes, size);
+}
+
 let bulkRange, advance; // set by LinearView's static block
 
 export class LinearView {
@@ -450,7 +456,7 @@ export function writeFromJsArray(view, array, srcOffset = 0, length = undefined)
   const size = array.BYTES_PER_ELEMENT, n = length * size;
   const target = bulkRange(view, n, overflow, 'writeFromJsArray');
   target.set(new Uint8Array(array.buffer, array.byteOffset + srcOffset * size, n));
-  if (size > 1 && (view.byteOrder() === ByteOrder.LittleEndian) !== hostIsLittleEndian) swapElements(target, size);
+  toViewOrder(view, target, size);
   advance(view, n);
   return view;
 }
@@ -465,7 +471,7 @@ export function readToJsArray(view, array, dstOffset = 0, length = undefined) {
   const source = bulkRange(view, n, underflow, 'readToJsArray');
   const target = new Uint8Array(array.buffer, array.byteOffset + dstOffset * size, n);
   target.set(source);
-  if (size > 1 && (view.byteOrder() === ByteOrder.LittleEndian) !== hostIsLittleEndian) swapElements(target, size);
+  toViewOrder(view, target, size);
   advance(view, n);
   return array;
 }
