@@ -3,9 +3,10 @@
 //
 // The zone is picked at run time (PlatformBuffer::allocate(size, zone)) or at
 // compile time (PlatformBuffer::allocate<zone>(size), which returns the
-// concrete type). Forwarding costs one pointer load: the front end caches a
-// pointer to the cursors of the buffer it holds and runs the same read/write
-// core on them; no virtual call, no allocation per operation.
+// concrete type). Forwarding costs nothing: the buffer is held in a tagged
+// union whose members both begin with their cursors, so the same read/write
+// core runs on them at a fixed address; no virtual call, no allocation per
+// operation.
 #pragma once
 
 #include <cstdint>
