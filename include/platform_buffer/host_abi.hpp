@@ -85,14 +85,7 @@ inline std::vector<bool>& releasedOffsets() {
   return *bits;
 }
 
-inline std::uint64_t addressEnd() {
-#if PLATFORM_BUFFER_WASM32
-  return std::uint64_t{__builtin_wasm_memory_size(0)} * LinearMemoryAllocator::kPageSize;
-#else
-  // The simulated memory: one unused page, then the region, contiguous.
-  return LinearMemoryAllocator::kPageSize + LinearMemoryAllocator::global().stats().reservedBytes;
-#endif
-}
+inline std::uint64_t addressEnd() { return LinearMemoryAllocator::global().memoryEnd(); }
 
 inline void markReleased(std::uint32_t offset) {
   auto& bits = releasedOffsets();

@@ -26,18 +26,8 @@
 #include <cstring>
 #include <vector>
 
+#include "detail/linear_region.hpp"
 #include "errors.hpp"
-
-#if !PLATFORM_BUFFER_WASM32
-#  if defined(_WIN32)
-#    ifndef NOMINMAX
-#      define NOMINMAX
-#    endif
-#    include <windows.h>
-#  else
-#    include <sys/mman.h>
-#  endif
-#endif
 
 namespace platform_buffer {
 
@@ -63,7 +53,7 @@ enum class BlockStatus : std::uint8_t {
 
 class LinearMemoryAllocator {
  public:
-  static constexpr std::size_t kPageSize = 65536;  // a wasm page
+  static constexpr std::size_t kPageSize = detail::LinearRegion::kPageSize;  // a wasm page
   static constexpr std::size_t kGranule = 16;      // block alignment and rounding unit
   static constexpr std::size_t kMB = 1024 * 1024;
   static constexpr std::size_t kDefaultInitialMB = 16;
@@ -78,7 +68,7 @@ class LinearMemoryAllocator {
                                  std::size_t maxSizeMB = kDefaultMaxMB) {
     setSizes(initialSizeMB, maxSizeMB);
   }
-  ~LinearMemoryAllocator() { releaseReservation(); }
+  ~LinearMemoryAllocator() = default;
   LinearMemoryAllocator(const LinearMemoryAllocator&) = delete;
   LinearMemoryAllocator& operator=(const LinearMemoryAllocator&) = delete;
 
@@ -213,20 +203,10 @@ class LinearMemoryAllocator {
   }
 
   // ---- addresses ---------------------------------------------------------
-  std::uint8_t* pointer(std::uint32_t offset) const noexcept {
-#if PLATFORM_BUFFER_WASM32
-    return reinterpret_cast<std::uint8_t*>(static_cast<std::uintptr_t>(offset));
-#else
-    return base_ + offset;
-#endif
-  }
-  std::uint32_t offsetOf(const std::uint8_t* p) const noexcept {
-#if PLATFORM_BUFFER_WASM32
-    return static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(p));
-#else
-    return static_cast<std::uint32_t>(p - base_);
-#endif
-  }
+  std::uint8_t* pointer(std::uint32_t offset) const noexcept { return region_.pointer(offset); }
+  std::uint32_t offsetOf(const std::uint8_t* p) const noexcept { return region_.offsetOf(p); }
+  // One past the last offset of linear memory that exists now.
+  std::uint64_t memoryEnd() const noexcept { return region_.memoryEnd(); }
 
   // Raises OutOfMemoryError for a request of `size` bytes that could not be served.
   PBUF_FAIL_NORETURN PBUF_COLD void raiseOutOfMemory(const char* op, std::size_t size) const {
@@ -318,7 +298,7 @@ class LinearMemoryAllocator {
     std::uint64_t step = reserved_ == 0 ? initialBytes_ : std::min<std::uint64_t>(reserved_, 64 * kMB);
     step = std::min(std::max(step, bytes), room);
     const std::uint64_t pages = (step + kPageSize - 1) / kPageSize;
-    const std::uint64_t begin = growPages(pages);
+    const std::uint64_t begin = region_.grow(pages, maxBytes_);
     if (begin == 0) return 0;
     const std::uint64_t end = begin + pages * kPageSize;
     if (regionEnd_ == 0) regionBegin_ = static_cast<std::uint32_t>(begin);
@@ -337,52 +317,6 @@ class LinearMemoryAllocator {
     return offset;
   }
 
-  // Adds `pages` pages of zeroed memory; returns the offset of the first, or 0.
-  std::uint64_t growPages(std::uint64_t pages) {
-#if PLATFORM_BUFFER_WASM32
-    const std::size_t old = __builtin_wasm_memory_grow(0, static_cast<std::size_t>(pages));
-    if (old == SIZE_MAX) return 0;
-    return std::uint64_t{old} * kPageSize;
-#else
-    if (!base_) {
-      // Reserve the whole address range once so offsets never move; page 0 stays inaccessible.
-      reservation_ = static_cast<std::size_t>(maxBytes_) + kPageSize;
-#  if defined(_WIN32)
-      base_ = static_cast<std::uint8_t*>(VirtualAlloc(nullptr, reservation_, MEM_RESERVE, PAGE_NOACCESS));
-#  else
-      void* p = mmap(nullptr, reservation_, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-      base_ = p == MAP_FAILED ? nullptr : static_cast<std::uint8_t*>(p);
-#  endif
-      if (!base_) return 0;
-      committed_ = kPageSize;
-    }
-    const std::size_t begin = committed_, bytes = static_cast<std::size_t>(pages * kPageSize);
-    if (bytes > reservation_ - begin) return 0;
-#  if defined(_WIN32)
-    if (!VirtualAlloc(base_ + begin, bytes, MEM_COMMIT, PAGE_READWRITE)) return 0;
-#  else
-    if (mprotect(base_ + begin, bytes, PROT_READ | PROT_WRITE) != 0) return 0;
-#  endif
-    PBUF_POISON(base_ + begin, bytes);  // nothing is addressable until it is allocated
-    committed_ += bytes;
-    return begin;
-#endif
-  }
-
-  void releaseReservation() noexcept {
-#if !PLATFORM_BUFFER_WASM32
-    if (!base_) return;
-    PBUF_UNPOISON(base_, reservation_);
-#  if defined(_WIN32)
-    VirtualFree(base_, 0, MEM_RELEASE);
-#  else
-    munmap(base_, reservation_);
-#  endif
-    base_ = nullptr;
-#endif
-    // On wasm32 pages cannot be returned; the memory stays with the module.
-  }
-
   // Region arithmetic is 64-bit so that nothing wraps near 2^32 on wasm32.
   std::uint64_t initialBytes_ = 0, maxBytes_ = 0;
   std::uint64_t reserved_ = 0, inUse_ = 0, peak_ = 0;
@@ -395,10 +329,7 @@ class LinearMemoryAllocator {
   std::vector<std::uint32_t> freeLists_[kClassCount];
   std::vector<Share> shares_;
   std::vector<std::uint32_t> freeShares_;
-#if !PLATFORM_BUFFER_WASM32
-  std::uint8_t* base_ = nullptr;
-  std::size_t reservation_ = 0, committed_ = 0;
-#endif
+  detail::LinearRegion region_;
 };
 
 }  // namespace platform_buffer
