@@ -169,7 +169,8 @@ endfunction()
 # The part NODE_TESTS: the tests written in JavaScript, run by Node.js (node --test).
 # Declares and decides it once per configuration; sets PLATFORM_BUFFER_NODE_TESTS_ENABLED,
 # PLATFORM_BUFFER_NODE, PLATFORM_BUFFER_NODE_VERSION and PLATFORM_BUFFER_NODE_FLAGS (the
-# flags every Node test runs with: node:wasi needs one on Node 18) in the caller's scope.
+# flags every Node test runs with: the one that turns node:wasi on where a Node release still
+# hides it; 18.20 and 20 accept it unneeded) in the caller's scope.
 function(platform_buffer_node_tests_part)
   get_property(decided GLOBAL PROPERTY PLATFORM_BUFFER_NODE_TESTS_DECIDED)
   if(NOT decided)

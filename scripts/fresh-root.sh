@@ -86,14 +86,13 @@ EOF
     # dpkg syncs every file it unpacks; in a root thrown away after one run that only costs
     # time (minutes for the test command's ~600 packages). Debian's container images do this too.
     echo force-unsafe-io >"$build/etc/dpkg/dpkg.cfg.d/unsafe-io"
-    rm -rf "$build"/var/cache/apt/archives/*.deb "$build"/var/lib/apt/lists/*
+    find "$build/var/cache/apt/archives" "$build/var/lib/apt/lists" -type f -delete
     tar -C "$build" -cf "$base.part" . && mv "$base.part" "$base"
     rm -rf --one-file-system "$build"
   fi
 ) 9>"$cache/.lock"
 
 root=$(mktemp -d "${TMPDIR:-/tmp}/fresh-root.XXXXXX")
-chmod 755 "$root"  # a real / is world-readable (apt drops to the _apt user to download)
 mounts=()  # mount points, in the order mounted
 mnt() { local where=$root$1; shift; mount "$@" "$where"; mounts+=("$where"); }
 
@@ -122,6 +121,11 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 tar -C "$root" -xf "$base"
+# As on a real machine: / is world-readable and apt's partial/ directories belong to _apt,
+# the user apt drops to for downloads.
+chmod 755 "$root"
+mkdir -p "$root/var/lib/apt/lists/partial" "$root/var/cache/apt/archives/partial"
+chroot "$root" chown _apt:root /var/lib/apt/lists/partial /var/cache/apt/archives/partial
 cp /etc/resolv.conf "$root/etc/resolv.conf"
 git clone -q --no-hardlinks "$project" "$root/root/project"
 git -C "$root/root/project" checkout -q --detach "$commit"
