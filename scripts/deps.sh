@@ -90,7 +90,16 @@ need_npm() {
   local dir=$PB_REPO/$1
   if [ ! -f "$dir/node_modules/.package-lock.json" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
     echo "== npm ci in $1/ (Node $(node --version), npm $(npm --version))"
-    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    local log rc=0
+    log=$(cd "$dir" && npm ci --no-audit --no-fund --loglevel=error 2>&1) || rc=$?
+    [ -z "$log" ] || echo "$log"
+    if [ $rc -ne 0 ]; then
+      if grep -qE 'SELF_SIGNED_CERT|UNABLE_TO_(GET|VERIFY)|CERT_' <<<"$log"; then
+        echo "error: npm cannot verify the registry's TLS certificate. Behind a TLS-intercepting proxy," \
+             "install its CA certificate in /usr/local/share/ca-certificates and run update-ca-certificates." >&2
+      fi
+      return $rc
+    fi
   fi
 }
 

@@ -2,7 +2,8 @@
 # Runs one command the way a newcomer would: as root, on a fresh Debian bookworm machine
 # (debootstrap minbase + git + ca-certificates, with bookworm-updates and bookworm-security
 # enabled as the installer does), on a fresh clone of a committed state of this project.
-# Nothing installed on this machine is visible inside. The root gets its own /proc, /sys,
+# Nothing installed on this machine is visible inside; only its network settings (resolver,
+# local CA certificates) are copied in. The root gets its own /proc, /sys,
 # /dev (device nodes, /dev/pts, a tmpfs /dev/shm for Chromium) and a tmpfs /tmp.
 #
 #   bash scripts/fresh-root.sh 'bash scripts/demo.sh'
@@ -126,7 +127,13 @@ tar -C "$root" -xf "$base"
 chmod 755 "$root"
 mkdir -p "$root/var/lib/apt/lists/partial" "$root/var/cache/apt/archives/partial"
 chroot "$root" chown _apt:root /var/lib/apt/lists/partial /var/cache/apt/archives/partial
+# This machine's network settings come along (not its software): the resolver, and the local
+# CA certificates a TLS-intercepting proxy on the way to npm's registry may need.
 cp /etc/resolv.conf "$root/etc/resolv.conf"
+if compgen -G '/usr/local/share/ca-certificates/*.crt' >/dev/null; then
+  cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/"
+  chroot "$root" update-ca-certificates >/dev/null 2>&1
+fi
 git clone -q --no-hardlinks "$project" "$root/root/project"
 git -C "$root/root/project" checkout -q --detach "$commit"
 
