@@ -103,6 +103,18 @@ need_npm() {
   fi
 }
 
+# Fails clearly when Node is older than the given major version. Everything here runs on 18
+# (Debian bookworm's); a CMake test that needs more is registered with
+# platform_buffer_node_test(<name> <major> ...) and is skipped visibly instead.
+need_node() {
+  local major
+  major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+  if [ "$major" -lt "$1" ]; then
+    echo "error: Node.js $1 or later is needed (found: $(node --version 2>/dev/null || echo none))." >&2
+    exit 1
+  fi
+}
+
 PB_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 # Run on its own: install (or --list) what the named presets need.
