@@ -99,10 +99,12 @@ mnt() { local where=$root$1; shift; mount "$@" "$where"; mounts+=("$where"); }
 
 cleanup() {
   local rc=$?
-  # Stop whatever the command left running in the root (a browser, a test server), then unmount.
+  # Stop the command if it still runs, and whatever it left running in the root (a browser,
+  # a test server), then unmount.
+  [ -z "${child:-}" ] || kill "$child" 2>/dev/null || true
   local pids=() p
-  for p in /proc/[0-9]*; do
-    [ "$(readlink "$p/root" 2>/dev/null)" = "$root" ] && pids+=("${p#/proc/}")
+  for p in $(find /proc/[0-9]*/root -maxdepth 0 -lname "$root" 2>/dev/null); do
+    p=${p#/proc/}; pids+=("${p%/root}")
   done
   [ ${#pids[@]} -eq 0 ] || { kill -9 "${pids[@]}" 2>/dev/null || true; sleep 1; }
   local i
@@ -119,7 +121,7 @@ cleanup() {
   exit "$rc"
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+trap 'echo "fresh-root: interrupted; cleaning up" >&2; exit 130' INT TERM
 
 tar -C "$root" -xf "$base"
 # As on a real machine: / is world-readable and apt's partial/ directories belong to _apt,
@@ -161,14 +163,20 @@ run=(chroot "$root" /usr/bin/env -i HOME=/root LANG=C.UTF-8 TERM=dumb CI=true
      PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
      bash -c "cd /root/project && $cmd")
 [ "$timeout" = 0 ] || run=(timeout --kill-after=30 "$timeout" "${run[@]}")
+# In the background, so that an interrupt stops it at once (bash runs traps only between
+# commands, and wait is one it can leave): cleanup stops everything in the root.
+"${run[@]}" </dev/null >"$log" 2>&1 &
+child=$!
+[ "$tee" = 0 ] || tail -n +1 -f --pid="$child" "$log" &
 set +e
+wait "$child"; rc=$?
+set -e
+child=
 if [ "$tee" = 1 ]; then
-  "${run[@]}" </dev/null 2>&1 | tee "$log"; rc=${PIPESTATUS[0]}
+  wait  # for tail to print the rest
 else
-  "${run[@]}" </dev/null >"$log" 2>&1; rc=$?
   tail -n 20 "$log"
 fi
-set -e
 elapsed=$(( $(date +%s) - start ))
 [ "$rc" != 124 ] || [ "$timeout" = 0 ] || echo "fresh-root: stopped after the timeout of ${timeout}s"
 printf "fresh-root: '%s' exited %d after %dm%02ds (log: %s)\n" "$cmd" "$rc" $((elapsed / 60)) $((elapsed % 60)) "$log"
