@@ -7,9 +7,22 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/deps.sh
 
-started=$(date +%s)
+# Each step's wall time and the CPU time its commands used (on a shared machine the CPU
+# time says more). `times` must run in this shell, not in a $(...) subshell.
+times_file=$(mktemp)
+trap 'rm -f "$times_file"' EXIT
+mark() {
+  times >"$times_file"
+  mark_cpu=$(awk 'NR == 2 { split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%d", u[1] * 60 + u[2] + s[1] * 60 + s[2] }' "$times_file")
+  mark_wall=$(date +%s)
+}
+mmss() { printf '%dm%02ds' $(($1 / 60)) $(($1 % 60)); }
 timings=()
-took() { local s=$(( $(date +%s) - $1 )); printf '%dm%02ds' $((s / 60)) $((s % 60)); }
+took() {  # took <label> <wall at start> <cpu at start>
+  mark
+  timings+=("$1 $(mmss $((mark_wall - $2))) (CPU $(mmss $((mark_cpu - $3))))")
+}
+mark; started=$mark_wall started_cpu=$mark_cpu
 
 need_packages $PB_BUILD  # cmake lists the presets
 presets=("$@")
@@ -17,13 +30,13 @@ if [ ${#presets[@]} -eq 0 ]; then
   mapfile -t presets < <(cmake --list-presets=configure | sed -n 's/^ *"\([^"]*\)".*/\1/p')
 fi
 # Everything first, in one apt run: a preset's line in scripts/deps.sh must be complete.
-step=$(date +%s)
+mark; step=$mark_wall step_cpu=$mark_cpu
 need_presets "${presets[@]}"
-timings+=("install $(took "$step")")
+took install "$step" "$step_cpu"
 
 for preset in "${presets[@]}"; do
   echo "== $preset"
-  step=$(date +%s)
+  mark; step=$mark_wall step_cpu=$mark_cpu
   log=build/$preset/configure.log
   mkdir -p "build/$preset"
   cmake --preset "$preset" >"$log" 2>&1 || { cat "$log"; echo "== $preset: configure failed" >&2; exit 1; }
@@ -31,6 +44,8 @@ for preset in "${presets[@]}"; do
   grep -E '^-- platform_buffer: ' "$log" || true
   cmake --build --preset "$preset"
   ctest --preset "$preset"
-  timings+=("$preset $(took "$step")")
+  took "$preset" "$step" "$step_cpu"
 done
-echo "== all tests passed: ${presets[*]} ($(IFS=,; echo "${timings[*]}" | sed 's/,/, /g'); total $(took "$started"))"
+took total "$started" "$started_cpu"
+echo "== all tests passed: ${presets[*]}"
+printf '   %s\n' "${timings[@]}"
