@@ -49,6 +49,16 @@ set(CMAKE_CXX_COMPILER_TARGET ${triple})
 # command line or in a preset replaces this default: it must say -fno-exceptions too.
 set(CMAKE_CXX_FLAGS_INIT "-fno-exceptions")
 
+# clang runs binaryen's wasm-opt after linking at -O1 and up whenever it finds one on PATH
+# (Debian's binaryen, which emscripten pulls in, puts one there). wasm-opt rewrites the
+# module: it merges functions with identical code, drops the name section (traps and
+# profiles lose function names) and changes the code that benchmarks measure. So that a
+# build is the same whatever is installed, clang finds a do-nothing wasm-opt first (-B
+# puts no-wasm-opt/ ahead of PATH in its program search). (--no-wasm-opt would say this,
+# but clang 19 then skips the link itself and reports success without an output file.)
+# To optimise with binaryen, run wasm-opt on the linked module yourself.
+set(CMAKE_EXE_LINKER_FLAGS_INIT "-B${CMAKE_CURRENT_LIST_DIR}/no-wasm-opt")
+
 # Finding things while cross compiling: programs (node, wasm-objdump) come from
 # the host; libraries, headers and packages only from the sysroot and from the
 # prefixes named in CMAKE_PREFIX_PATH, which become find roots too. So a

@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/deps.sh
-need_packages "${NATIVE_PACKAGES[@]}" "${WASM_PACKAGES[@]}"
+need_presets bench
 
 RUNS=${RUNS:-3}
 MIN_TIME=${MIN_TIME:-0.2}

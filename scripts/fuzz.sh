@@ -5,6 +5,7 @@
 # build/fuzz/corpus/<target> (seeded from tests/fuzz/corpus/<target>, which is
 # left unchanged) and is reused by the next run. Crashes and mismatches are
 # saved to build/fuzz/artifacts/<target>/; the script fails if there are any.
+# Installs what it needs (the line "fuzz" of scripts/deps.sh).
 # Usage: bash scripts/fuzz.sh [seconds] [target...]   (targets: ops utf8 allocator)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,7 +14,8 @@ shift || true
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(ops utf8 allocator)
 
-command -v clang++-19 >/dev/null || { echo "fuzz.sh: needs clang++-19 and libclang-rt-19-dev" >&2; exit 1; }
+source scripts/deps.sh
+need_presets fuzz  # clang 19 and its runtime (libFuzzer), cmake, ninja
 cmake -S . -B build/fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++-19 -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DPLATFORM_BUFFER_FUZZ=ON -DPLATFORM_BUFFER_TESTS=OFF -DPLATFORM_BUFFER_EXAMPLES=OFF \
   -DPLATFORM_BUFFER_INSTALL=OFF >/dev/null

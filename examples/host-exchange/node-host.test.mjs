@@ -22,7 +22,9 @@ class Guest {
   static async create() {
     // The guest needs WASI only for its error handler's stderr output.
     const wasi = new WASI({ version: 'preview1', returnOnExit: true });
-    const { instance } = await WebAssembly.instantiate(wasmBytes, wasi.getImportObject());
+    // Node 18 has no getImportObject(); wasiImport is the same object.
+    const imports = wasi.getImportObject?.() ?? { wasi_snapshot_preview1: wasi.wasiImport };
+    const { instance } = await WebAssembly.instantiate(wasmBytes, imports);
     wasi.initialize(instance);  // a reactor: runs the static constructors once
     return new Guest(instance.exports);
   }

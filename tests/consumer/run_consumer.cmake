@@ -1,6 +1,7 @@
 # cmake -P script run by ctest: builds and runs the consumer project.
 #   MODE=install:      install platform_buffer from BINARY_DIR into a temp prefix, then find_package
 #   MODE=subdirectory: add_subdirectory(SOURCE_DIR)
+#   MODE=fetchcontent: FetchContent_Declare(... SOURCE_DIR SOURCE_DIR) + FetchContent_MakeAvailable
 # Cross builds also pass TOOLCHAIN_FILE, EMULATOR (its arguments joined by "|"),
 # EXECUTABLE_SUFFIX and WASI_SDK_PREFIX (maybe empty): the consumer is configured
 # with the same toolchain and run through the emulator.
@@ -31,6 +32,8 @@ if(MODE STREQUAL "install")
   list(APPEND configure_args -DCMAKE_PREFIX_PATH=${WORK_DIR}/prefix)
 elseif(MODE STREQUAL "subdirectory")
   list(APPEND configure_args -DPLATFORM_BUFFER_SOURCE_DIR=${SOURCE_DIR})
+elseif(MODE STREQUAL "fetchcontent")
+  list(APPEND configure_args -DPLATFORM_BUFFER_FETCH_DIR=${SOURCE_DIR})
 else()
   message(FATAL_ERROR "unknown MODE ${MODE}")
 endif()

@@ -21,7 +21,9 @@ for (const check of interopChecks()) {
 
 test('the reactor also runs under node:wasi, the canonical host', async () => {
   const wasi = new WASI({ version: 'preview1', returnOnExit: true });
-  const instance = await WebAssembly.instantiate(module, wasi.getImportObject());
+  // Node 18 has no getImportObject(); wasiImport is the same object.
+  const imports = wasi.getImportObject?.() ?? { wasi_snapshot_preview1: wasi.wasiImport };
+  const instance = await WebAssembly.instantiate(module, imports);
   wasi.initialize(instance);
   const ex = instance.exports;
   const handle = ex.pb_allocate(64, 0);
