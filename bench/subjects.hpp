@@ -10,8 +10,6 @@
 
 #include "peers.hpp"
 
-#include <platform_buffer/platform_buffer.hpp>
-
 namespace bench {
 
 // A string usable as a template argument (the subject's name in reports).
@@ -41,7 +39,7 @@ struct RawSimdPeer {
   static constexpr const char* name = "RawSimd";
   static RawSimd make(std::size_t n) { return RawSimd(n); }
 };
-#if defined(PB_BENCH_HAS_BOOST)
+#if defined(PBUF_BENCH_HAS_BOOST)
 struct BoostEndian {
   static constexpr const char* name = "BoostEndian";
   static BoostCursor make(std::size_t n) { return BoostCursor(n); }
