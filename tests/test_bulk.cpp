@@ -84,11 +84,16 @@ void checkEveryPath() {
                             [](std::uint8_t b) { return b == 0xEE; }));
         }
       }
-      // In place (what a buffer's own bytes written back into it look like).
-      std::vector<std::uint8_t> buf = pattern(bytes + 3);
-      const auto expected = reversedGroups(buf.data() + 3, count, Size);
-      bulk::swapWith<Size>(path, buf.data() + 3, buf.data() + 3, count);
-      CHECK(std::equal(expected.begin(), expected.end(), buf.begin() + 3));
+      // In place (what a buffer's own bytes written back into it look like),
+      // and a destination that starts before the source and overlaps it: the
+      // kernels take both (swapBytes relies on it; detail/bulk.hpp).
+      for (std::size_t ahead : {0u, 1u, 2u, 3u, 4u, 7u, 8u, 15u, 16u, 17u, 31u, 33u, 64u, 129u}) {
+        INFO(nameOf(path) << " size " << Size << " count " << count << " source " << ahead << " bytes ahead");
+        std::vector<std::uint8_t> buf = pattern(bytes + ahead);
+        const auto expected = reversedGroups(buf.data() + ahead, count, Size);
+        bulk::swapWith<Size>(path, buf.data(), buf.data() + ahead, count);
+        CHECK(std::equal(expected.begin(), expected.end(), buf.begin()));
+      }
     }
   }
 }

@@ -33,22 +33,29 @@ enum class X86Level : std::uint8_t {
 };
 
 #if defined(PBUF_X86)
+// The level the build itself targets (-mssse3, -mavx2, -march=...): every CPU
+// the program runs on has at least this one.
+inline constexpr X86Level kX86BuildLevel =
+#  if defined(__AVX2__)
+    X86Level::Avx2;
+#  elif defined(__SSSE3__)
+    X86Level::Ssse3;
+#  else
+    X86Level::Baseline;
+#  endif
+// The highest level there is: when the build targets it, no run-time check is needed.
+inline constexpr X86Level kX86TopLevel = X86Level::Avx2;
+
 // The highest level this CPU runs, found once (the answer cannot change).
 inline X86Level x86Level() noexcept {
-#  if defined(__AVX2__)
-  return X86Level::Avx2;
-#  else
+  if constexpr (kX86BuildLevel == kX86TopLevel) return kX86TopLevel;
   static const X86Level level = [] {
     __builtin_cpu_init();  // safe to call again; needed if we run before libgcc's constructor
     if (__builtin_cpu_supports("avx2")) return X86Level::Avx2;
-#    if defined(__SSSE3__)
-    return X86Level::Ssse3;
-#    else
-    return __builtin_cpu_supports("ssse3") ? X86Level::Ssse3 : X86Level::Baseline;
-#    endif
+    if (kX86BuildLevel >= X86Level::Ssse3 || __builtin_cpu_supports("ssse3")) return X86Level::Ssse3;
+    return X86Level::Baseline;
   }();
   return level;
-#  endif
 }
 #endif
 
