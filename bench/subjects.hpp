@@ -24,6 +24,7 @@ template <Name name_, auto make_>
 struct Zone {
   static constexpr const char* name = name_.text;
   static constexpr bool allocates = true;
+  static constexpr bool allowsAliasing = true;  // sources may overlap the buffer (the peers' may not)
   // Inlined like the library's own factories: a call returning through a pointer
   // to the new buffer would let its address escape and pin its cursors to memory.
   [[gnu::always_inline]] static auto make(std::size_t n) { return make_(n); }
