@@ -10,8 +10,8 @@
 //     SIMD matters most here);
 //   - Avx2, Ssse3: x86, vpshufb / pshufb, as cpu::x86Level() says (at run time,
 //     through [[gnu::target]] functions, unless the build targets AVX2);
-//   - Scalar: everywhere else (wasm32 without -msimd128 included), and for
-//     arrays shorter than one vector: memcpy + bswap per element.
+//   - Scalar: everywhere else (wasm32 without -msimd128 included), and on x86
+//     for arrays shorter than one vector: memcpy + bswap per element.
 // Every path gives the same bytes (tests/test_bulk.cpp). Vectors are loaded and
 // stored unaligned (loadu / v128.load), so no path makes an unaligned typed access.
 //
@@ -50,7 +50,8 @@ enum class Path { Scalar, Ssse3, Avx2, Simd128 };
 
 // Reverses the bytes of each of `count` elements of `Size` bytes, from src to
 // dst, one element at a time: the Scalar path, and the short arrays and tails
-// (fewer than 32 bytes) of the vector paths. dst and src are disjoint or equal.
+// (fewer than 32 bytes) of the vector paths. dst is disjoint from src, equal
+// to it, or before it.
 template <std::size_t Size>
 inline void swapScalar(std::uint8_t* dst, const std::uint8_t* src, std::size_t count) noexcept {
   using U = endian::UnsignedOfSize<Size>;
@@ -189,7 +190,8 @@ inline Path selectedPath() noexcept {
 }
 
 // Runs the kernel of `path`, which this build must have and this CPU must run
-// (the tests call every runnable one). dst and src are disjoint or equal.
+// (the tests call every runnable one). dst is disjoint from src, equal to it,
+// or before it.
 template <std::size_t Size>
 inline void swapWith(Path path, std::uint8_t* dst, const std::uint8_t* src, std::size_t count) noexcept {
   switch (path) {
