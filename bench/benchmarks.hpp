@@ -2,7 +2,8 @@
 // peer), so every subject runs exactly the same code. A subject is a type with
 //   static constexpr const char* name;     // the name in reports
 //   static auto make(std::size_t size);    // a new zeroed big-endian buffer
-// and, for the allocation benchmark, `static constexpr bool allocates = true`.
+// and, for the allocation benchmark, `static constexpr bool allocates = true`;
+// for the overlapping bulk benchmark, `static constexpr bool allowsAliasing = true`.
 // registerBenchmarks<S>() registers every benchmark whose operations S has
 // (a requires-expression decides), named "<benchmark>/<subject>[/<arg>]".
 //
@@ -87,12 +88,15 @@ void ints256Single(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * 256);
 }
 
-// 256 ints written by writeInts, then read by readInts.
+// 256 ints written by writeInts, then read by readInts. The input is a copy
+// whose address escapes: the constant someInts() would let the compiler swap
+// its bytes once, outside the loop, and leave only the stores to measure.
 template <class S>
 void ints256Bulk(benchmark::State& state) {
   auto b = S::make(1024);
   escape(b);
-  const auto& in = someInts();
+  std::array<std::int32_t, 256> in = someInts();
+  benchmark::DoNotOptimize(in.data());
   std::array<std::int32_t, 256> out{};
   for (auto _ : state) {
     b.resetForWrite();
@@ -101,6 +105,27 @@ void ints256Bulk(benchmark::State& state) {
     b.resetForRead();
     b.readInts(std::span<std::int32_t>(out));
     benchmark::DoNotOptimize(out.data());
+    benchmark::ClobberMemory();
+  }
+  state.SetItemsProcessed(state.iterations() * 256);
+}
+
+// ints256_bulk with the arrays inside the buffer itself, overlapping what is
+// written and read (memmove semantics): writeInts from bytes 16..1039 to 0..1023,
+// then readInts from 0..1023 into bytes 16..1039. What aliasing costs.
+template <class S>
+void ints256BulkOverlap(benchmark::State& state) {
+  auto b = S::make(1024 + 16);
+  escape(b);
+  std::memcpy(b.data() + 16, someInts().data(), 1024);
+  auto* ints = reinterpret_cast<std::int32_t*>(b.data() + 16);  // the buffer's bytes are 16-byte aligned
+  for (auto _ : state) {
+    b.resetForWrite();
+    b.writeInts(std::span<const std::int32_t>(ints, 256));
+    benchmark::ClobberMemory();
+    b.resetForRead();
+    b.readInts(std::span<std::int32_t>(ints, 256));
+    benchmark::DoNotOptimize(b.data());
     benchmark::ClobberMemory();
   }
   state.SetItemsProcessed(state.iterations() * 256);
@@ -258,6 +283,7 @@ bool registerBenchmarks() {
   }
   if constexpr (requires(B b, std::span<std::int32_t> out) { b.readInts(out); })
     add<S>("ints256_bulk", &ints256Bulk<S>);
+  if constexpr (requires { requires S::allowsAliasing; }) add<S>("ints256_bulk_overlap", &ints256BulkOverlap<S>);
   if constexpr (requires(B b) { b.write(b); }) add<S>("copy64k", &copy64k<S>);
   if constexpr (requires(B b) { b.readString(std::size_t{}); }) {
     add<S>("string_ascii", &stringAscii<S>);

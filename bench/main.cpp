@@ -13,7 +13,7 @@ using Size = std::size_t;
 const bool registered[] = {
     registerBenchmarks<Raw>(),
     registerBenchmarks<RawSimdPeer>(),
-#if defined(PB_BENCH_HAS_BOOST)
+#if defined(PBUF_BENCH_HAS_BOOST)
     registerBenchmarks<BoostEndian>(),
 #endif
     registerBenchmarks<Vector>(),

@@ -21,7 +21,7 @@
 #include <string_view>
 #include <vector>
 
-#if defined(PB_BENCH_HAS_BOOST)
+#if defined(PBUF_BENCH_HAS_BOOST)
 #  include <boost/endian/conversion.hpp>
 #endif
 #if defined(__wasm_simd128__)
@@ -66,7 +66,7 @@ class PeerCursor {
 };
 
 // Generates the typed write/read names from put<T>/take<T>.
-#define PB_PEER_PRIMITIVES                                                                   \
+#define PBUF_PEER_PRIMITIVES                                                                   \
   void writeByte(std::int8_t v) { put(v); }                                                 \
   void writeShort(std::int16_t v) { put(v); }                                               \
   void writeInt(std::int32_t v) { put(v); }                                                 \
@@ -90,7 +90,7 @@ class PeerCursor {
 class RawCursor : public PeerCursor {
  public:
   explicit RawCursor(std::size_t n) : PeerCursor(n) {}
-  PB_PEER_PRIMITIVES
+  PBUF_PEER_PRIMITIVES
 
   void write(RawCursor& src) {
     const std::size_t n = src.remaining();
@@ -213,11 +213,11 @@ class RawSimd : public PeerCursor {
 };
 
 // ---- Boost.Endian -----------------------------------------------------------
-#if defined(PB_BENCH_HAS_BOOST)
+#if defined(PBUF_BENCH_HAS_BOOST)
 class BoostCursor : public PeerCursor {
  public:
   explicit BoostCursor(std::size_t n) : PeerCursor(n) {}
-  PB_PEER_PRIMITIVES
+  PBUF_PEER_PRIMITIVES
 
  private:
   // Boost.Endian converts integers; floats travel as their bits.
@@ -243,7 +243,7 @@ class BoostCursor : public PeerCursor {
 class VectorShifts {
  public:
   explicit VectorShifts(std::size_t n) : bytes_(n), limit_(n) {}
-  PB_PEER_PRIMITIVES
+  PBUF_PEER_PRIMITIVES
 
   std::uint8_t* data() { return bytes_.data(); }
   std::size_t remaining() const { return limit_ - pos_; }
@@ -297,6 +297,6 @@ class VectorShifts {
   std::size_t pos_ = 0, limit_;
 };
 
-#undef PB_PEER_PRIMITIVES
+#undef PBUF_PEER_PRIMITIVES
 
 }  // namespace bench

@@ -10,8 +10,6 @@
 
 #include "peers.hpp"
 
-#include <platform_buffer/platform_buffer.hpp>
-
 namespace bench {
 
 // A string usable as a template argument (the subject's name in reports).
@@ -26,6 +24,7 @@ template <Name name_, auto make_>
 struct Zone {
   static constexpr const char* name = name_.text;
   static constexpr bool allocates = true;
+  static constexpr bool allowsAliasing = true;  // sources may overlap the buffer (the peers' may not)
   // Inlined like the library's own factories: a call returning through a pointer
   // to the new buffer would let its address escape and pin its cursors to memory.
   [[gnu::always_inline]] static auto make(std::size_t n) { return make_(n); }
@@ -41,7 +40,7 @@ struct RawSimdPeer {
   static constexpr const char* name = "RawSimd";
   static RawSimd make(std::size_t n) { return RawSimd(n); }
 };
-#if defined(PB_BENCH_HAS_BOOST)
+#if defined(PBUF_BENCH_HAS_BOOST)
 struct BoostEndian {
   static constexpr const char* name = "BoostEndian";
   static BoostCursor make(std::size_t n) { return BoostCursor(n); }

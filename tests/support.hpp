@@ -119,4 +119,4 @@ template <> struct ExceptionFor<ErrorKind::InvalidState> { using type = std::log
 }  // namespace test
 
 // The zones every generic TEMPLATE_TEST_CASE runs on. Later zones add themselves here.
-#define PB_ZONES test::Heap, test::Linear, test::PlatformHeap, test::PlatformDirect
+#define PBUF_TEST_ZONES test::Heap, test::Linear, test::PlatformHeap, test::PlatformDirect

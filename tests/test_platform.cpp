@@ -73,7 +73,7 @@ TEST_CASE("moving a PlatformBuffer keeps its state and empties the source", "[pl
   CHECK(b.position() == 8);
   CHECK(b.zone() == AllocationZone::Direct);
   CHECK(a.capacity() == 0);
-  b.writeLong(6);  // the cursor pointer follows the move
+  b.writeLong(6);  // the moved-to buffer writes on where the moved-from one stopped
   b.resetForRead();
   CHECK(b.readLong() == 5);
   CHECK(b.readLong() == 6);
@@ -117,72 +117,81 @@ void checkCopies(Source& source, Result& result) {
   { auto gone = std::move(source); }
   CHECK(result.getInt(0) == 1);
 }
+
+// The buffer a conversion returns: NativeData and MutableNativeData hold theirs
+// (overloads, so each call must return the type of its cell).
+LinearBuffer resultOf(NativeData native) { return std::move(native.linearBuffer); }
+LinearBuffer resultOf(MutableNativeData native) { return std::move(native.linearBuffer); }
+ByteArrayBuffer resultOf(ByteArrayBuffer array) { return array; }
+
+constexpr auto toNative = [](auto& source) { return source.toNativeData(); };
+constexpr auto toMutableNative = [](auto& source) { return source.toMutableNativeData(); };
+constexpr auto toArray = [](auto& source) { return source.toByteArray(); };
+
+// A zero-copy cell: the result is [4, 8) of the source's own bytes and keeps them alive.
+template <class Make, class Convert>
+void checkZeroCopy(Make make, Convert convert) {
+  auto src = make();
+  auto result = resultOf(convert(src));
+  CHECK(result.data() == src.data() + 4);
+  checkAliases(src, result);
+  { auto gone = std::move(src); }
+  CHECK(result.getInt(0) == 0x600DF00D);
+}
+
+// A copy cell.
+template <class Make, class Convert>
+void checkCopy(Make make, Convert convert) {
+  auto src = make();
+  auto result = resultOf(convert(src));
+  checkCopies(src, result);
+}
+
+// The backing vector of a Heap source, whether it is the concrete type or a PlatformBuffer.
+const std::vector<std::uint8_t>& vectorOf(const ByteArrayBuffer& b) { return b.backingVector(); }
+const std::vector<std::uint8_t>& vectorOf(const PlatformBuffer& b) { return b.asHeap()->backingVector(); }
+
+// Every cell of the Heap column, for a source made by `make` (a ByteArrayBuffer,
+// or a PlatformBuffer holding one).
+template <class Make>
+void checkHeapConversions(Make make) {
+  checkCopy(make, toNative);  // into linear memory
+  checkCopy(make, toMutableNative);
+  checkZeroCopy(make, toArray);  // a view of the vector
+  auto src = make();
+  CHECK(&src.toByteArray().backingVector() == &vectorOf(src));
+  CHECK(src.toNativeData().linearBuffer.baseOffset() != 0);
+}
+
+// Every cell of the Direct column, for a source made by `make` (a LinearBuffer,
+// or a PlatformBuffer holding one).
+template <class Make>
+void checkDirectConversions(Make make) {
+  checkZeroCopy(make, toNative);  // a slice
+  checkZeroCopy(make, toMutableNative);  // a view
+  checkCopy(make, toArray);  // out of linear memory
+}
 }  // namespace
 
 TEST_CASE("conversions of a Heap buffer", "[conversions]") {
-  for (bool front : {false, true}) {
-    INFO((front ? "PlatformBuffer(Heap)" : "ByteArrayBuffer"));
-    auto make = [&] {
-      return front ? PlatformBuffer(prepared(ByteArrayBuffer::allocate(12)))
-                   : PlatformBuffer(prepared(ByteArrayBuffer::allocate(12)));
-    };
-    {
-      auto src = prepared(ByteArrayBuffer::allocate(12));
-      NativeData native = src.toNativeData();  // copy into linear memory
-      CHECK(native.linearBuffer.baseOffset() != 0);
-      checkCopies(src, native.linearBuffer);
-    }
-    {
-      auto src = prepared(ByteArrayBuffer::allocate(12));
-      MutableNativeData native = src.toMutableNativeData();  // copy
-      checkCopies(src, native.linearBuffer);
-    }
-    {
-      auto src = make();
-      ByteArrayBuffer array = src.toByteArray();  // zero-copy view of the vector
-      CHECK(&array.backingVector() == &src.asHeap()->backingVector());
-      checkAliases(src, array);
-      { auto gone = std::move(src); }  // the view keeps the vector alive
-      CHECK(array.getInt(0) == 0x600DF00D);
-    }
-    {
-      auto src = make();
-      auto native = src.toNativeData();
-      checkCopies(src, native.linearBuffer);
-    }
+  SECTION("ByteArrayBuffer") {
+    checkHeapConversions([] { return prepared(ByteArrayBuffer::allocate(12)); });
+  }
+  SECTION("PlatformBuffer(Heap)") {
+    checkHeapConversions([] { return PlatformBuffer(prepared(ByteArrayBuffer::allocate(12))); });
   }
 }
 
 TEST_CASE("conversions of a Direct buffer", "[conversions]") {
-  for (bool front : {false, true}) {
-    INFO((front ? "PlatformBuffer(Direct)" : "LinearBuffer"));
-    auto make = [&] {
-      return front ? PlatformBuffer(prepared(LinearBuffer::allocate(12)))
-                   : PlatformBuffer(prepared(LinearBuffer::allocate(12)));
-    };
-    {
-      auto src = prepared(LinearBuffer::allocate(12));
-      NativeData native = src.toNativeData();  // zero-copy slice
-      CHECK(native.linearBuffer.baseOffset() == src.baseOffset() + 4);
-      checkAliases(src, native.linearBuffer);
-    }
-    {
-      auto src = make();
-      MutableNativeData native = src.toMutableNativeData();  // zero-copy view
-      checkAliases(src, native.linearBuffer);
-      { auto gone = std::move(src); }  // the view keeps the block alive
-      CHECK(native.linearBuffer.getInt(0) == 0x600DF00D);
-    }
-    {
-      auto src = make();
-      auto native = src.toNativeData();
-      checkAliases(src, native.linearBuffer);
-    }
-    {
-      auto src = make();
-      ByteArrayBuffer array = src.toByteArray();  // copy out of linear memory
-      checkCopies(src, array);
-    }
+  SECTION("LinearBuffer") {
+    checkDirectConversions([] { return prepared(LinearBuffer::allocate(12)); });
+  }
+  SECTION("PlatformBuffer(Direct)") {
+    checkDirectConversions([] { return PlatformBuffer(prepared(LinearBuffer::allocate(12))); });
+  }
+  SECTION("PlatformBuffer(SharedMemory)") {
+    checkDirectConversions(
+        [] { return PlatformBuffer(prepared(LinearBuffer::allocate(12)), AllocationZone::SharedMemory); });
   }
 }
 

@@ -21,7 +21,7 @@ struct Case {
 template <class Buffer, class T>
 struct Ops;
 
-#define PB_OPS(T, WRITE, READ, GET, SET)                                                      \
+#define PBUF_TEST_OPS(T, WRITE, READ, GET, SET)                                                      \
   template <class Buffer>                                                                     \
   struct Ops<Buffer, T> {                                                                     \
     static void write(Buffer& b, T v) { b.WRITE(v); }                                         \
@@ -29,17 +29,17 @@ struct Ops;
     static T get(const Buffer& b, std::size_t i) { return b.GET(i); }                         \
     static void set(Buffer& b, std::size_t i, T v) { b.SET(i, v); }                           \
   };
-PB_OPS(std::int8_t, writeByte, readByte, get, setByte)
-PB_OPS(std::uint8_t, writeUByte, readUnsignedByte, getUnsignedByte, setUByte)
-PB_OPS(std::int16_t, writeShort, readShort, getShort, setShort)
-PB_OPS(std::uint16_t, writeUShort, readUnsignedShort, getUnsignedShort, setUShort)
-PB_OPS(std::int32_t, writeInt, readInt, getInt, setInt)
-PB_OPS(std::uint32_t, writeUInt, readUnsignedInt, getUnsignedInt, setUInt)
-PB_OPS(std::int64_t, writeLong, readLong, getLong, setLong)
-PB_OPS(std::uint64_t, writeULong, readUnsignedLong, getUnsignedLong, setULong)
-PB_OPS(float, writeFloat, readFloat, getFloat, setFloat)
-PB_OPS(double, writeDouble, readDouble, getDouble, setDouble)
-#undef PB_OPS
+PBUF_TEST_OPS(std::int8_t, writeByte, readByte, get, setByte)
+PBUF_TEST_OPS(std::uint8_t, writeUByte, readUnsignedByte, getUnsignedByte, setUByte)
+PBUF_TEST_OPS(std::int16_t, writeShort, readShort, getShort, setShort)
+PBUF_TEST_OPS(std::uint16_t, writeUShort, readUnsignedShort, getUnsignedShort, setUShort)
+PBUF_TEST_OPS(std::int32_t, writeInt, readInt, getInt, setInt)
+PBUF_TEST_OPS(std::uint32_t, writeUInt, readUnsignedInt, getUnsignedInt, setUInt)
+PBUF_TEST_OPS(std::int64_t, writeLong, readLong, getLong, setLong)
+PBUF_TEST_OPS(std::uint64_t, writeULong, readUnsignedLong, getUnsignedLong, setULong)
+PBUF_TEST_OPS(float, writeFloat, readFloat, getFloat, setFloat)
+PBUF_TEST_OPS(double, writeDouble, readDouble, getDouble, setDouble)
+#undef PBUF_TEST_OPS
 
 template <class T>
 bool sameBits(T a, T b) {
@@ -112,7 +112,7 @@ void checkCase(const Case<T>& c) {
 
 }  // namespace
 
-TEMPLATE_TEST_CASE("every primitive in both byte orders", "[primitives]", PB_ZONES) {
+TEMPLATE_TEST_CASE("every primitive in both byte orders", "[primitives]", PBUF_TEST_ZONES) {
   checkCase<TestType>(Case<std::int8_t>{"byte", -2, bytesOf({0xFE})});
   checkCase<TestType>(Case<std::uint8_t>{"ubyte", 0xA5, bytesOf({0xA5})});
   checkCase<TestType>(Case<std::int16_t>{"short", -2, bytesOf({0xFF, 0xFE})});
@@ -131,7 +131,7 @@ TEMPLATE_TEST_CASE("every primitive in both byte orders", "[primitives]", PB_ZON
   checkCase<TestType>(Case<double>{"double", 0.1, bytesOf({0x3F, 0xB9, 0x99, 0x99, 0x99, 0x99, 0x99, 0x9A})});
 }
 
-TEMPLATE_TEST_CASE("NaN payloads and infinities survive bit for bit", "[primitives]", PB_ZONES) {
+TEMPLATE_TEST_CASE("NaN payloads and infinities survive bit for bit", "[primitives]", PBUF_TEST_ZONES) {
   auto b = TestType::make(24);
   const float nan = std::bit_cast<float>(0x7FC01234u);
   b.writeFloat(nan).writeDouble(-std::numeric_limits<double>::infinity());
@@ -140,7 +140,7 @@ TEMPLATE_TEST_CASE("NaN payloads and infinities survive bit for bit", "[primitiv
   CHECK(std::isinf(b.readDouble()));
 }
 
-TEMPLATE_TEST_CASE("signed and unsigned reads of the same bytes", "[primitives]", PB_ZONES) {
+TEMPLATE_TEST_CASE("signed and unsigned reads of the same bytes", "[primitives]", PBUF_TEST_ZONES) {
   auto b = TestType::make(15);
   b.writeBytes(std::vector<std::uint8_t>(15, 0xFF));
   b.resetForRead();
@@ -155,7 +155,7 @@ TEMPLATE_TEST_CASE("signed and unsigned reads of the same bytes", "[primitives]"
   CHECK(b.getLong(7) == -1);
 }
 
-TEMPLATE_TEST_CASE("writes chain and return the same buffer", "[primitives]", PB_ZONES) {
+TEMPLATE_TEST_CASE("writes chain and return the same buffer", "[primitives]", PBUF_TEST_ZONES) {
   auto b = TestType::make(32);
   auto& same = b.writeInt(1).writeShort(2).writeByte(3).writeLong(4).setInt(0, 9);
   CHECK(&same == &b);

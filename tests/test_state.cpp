@@ -5,7 +5,7 @@
 
 using namespace test;
 
-TEMPLATE_TEST_CASE("a new buffer is zeroed, at position 0, limit = capacity", "[state]", PB_ZONES) {
+TEMPLATE_TEST_CASE("a new buffer is zeroed, at position 0, limit = capacity", "[state]", PBUF_TEST_ZONES) {
   for (std::size_t size : {0u, 1u, 7u, 64u, 4096u}) {
     auto b = TestType::make(size);
     CHECK(b.capacity() == size);
@@ -19,7 +19,7 @@ TEMPLATE_TEST_CASE("a new buffer is zeroed, at position 0, limit = capacity", "[
   CHECK(TestType::make(4, ByteOrder::LittleEndian).byteOrder() == ByteOrder::LittleEndian);
 }
 
-TEMPLATE_TEST_CASE("position, limit and the two resets", "[state]", PB_ZONES) {
+TEMPLATE_TEST_CASE("position, limit and the two resets", "[state]", PBUF_TEST_ZONES) {
   auto b = TestType::make(16);
   b.writeInt(7).writeInt(8);
   b.resetForRead();
@@ -50,7 +50,7 @@ TEMPLATE_TEST_CASE("position, limit and the two resets", "[state]", PB_ZONES) {
   CHECK(b.getInt(0) == 7);  // resets move cursors, never bytes
 }
 
-TEMPLATE_TEST_CASE("bulk arrays in both byte orders", "[bulk]", PB_ZONES) {
+TEMPLATE_TEST_CASE("bulk arrays in both byte orders", "[bulk]", PBUF_TEST_ZONES) {
   const std::array<std::int16_t, 3> shorts{1, -2, 0x1234};
   const std::array<std::int32_t, 3> ints{1, -2, 0x01020304};
   const std::array<std::int64_t, 2> longs{-3, 0x0102030405060708};
@@ -92,7 +92,7 @@ TEMPLATE_TEST_CASE("bulk arrays in both byte orders", "[bulk]", PB_ZONES) {
   CHECK(std::vector<std::uint8_t>(big.data(), big.data() + 8) == bytesOf({1, 2, 3, 4, 5, 6, 7, 8}));
 }
 
-TEMPLATE_TEST_CASE("bulk arrays at exact fit and one past", "[bulk]", PB_ZONES) {
+TEMPLATE_TEST_CASE("bulk arrays at exact fit and one past", "[bulk]", PBUF_TEST_ZONES) {
   std::vector<std::int32_t> four(4, 0x11223344), five(5, 7);
   auto b = TestType::make(16);
   b.writeInts(four);
@@ -112,7 +112,7 @@ TEMPLATE_TEST_CASE("bulk arrays at exact fit and one past", "[bulk]", PB_ZONES) 
   CHECK(Snapshot::of(b) == before);
 }
 
-TEMPLATE_TEST_CASE("writeBytes, readByteArray and write(source)", "[bytes]", PB_ZONES) {
+TEMPLATE_TEST_CASE("writeBytes, readByteArray and write(source)", "[bytes]", PBUF_TEST_ZONES) {
   auto b = TestType::make(8);
   b.writeBytes(bytesOf({1, 2, 3}));
   const std::array<std::byte, 2> raw{std::byte{4}, std::byte{5}};
@@ -146,7 +146,7 @@ TEMPLATE_TEST_CASE("writeBytes, readByteArray and write(source)", "[bytes]", PB_
   CHECK(Snapshot::of(dst) == dstBefore);
 }
 
-TEMPLATE_TEST_CASE("slices alias their parent and have their own cursors", "[slice]", PB_ZONES) {
+TEMPLATE_TEST_CASE("slices alias their parent and have their own cursors", "[slice]", PBUF_TEST_ZONES) {
   auto parent = TestType::make(12);
   parent.writeInt(0x01020304);
   parent.setLimit(10);
@@ -167,7 +167,7 @@ TEMPLATE_TEST_CASE("slices alias their parent and have their own cursors", "[sli
   CHECK(little.getShort(0) == 0x0B0A);
 }
 
-TEMPLATE_TEST_CASE("readBytes is a zero-copy view of the next n bytes", "[slice]", PB_ZONES) {
+TEMPLATE_TEST_CASE("readBytes is a zero-copy view of the next n bytes", "[slice]", PBUF_TEST_ZONES) {
   auto b = TestType::make(10, ByteOrder::LittleEndian);
   b.writeBytes(bytesOf({1, 2, 3, 4, 5, 6, 7, 8, 9, 10}));
   b.position(2);
@@ -187,7 +187,7 @@ TEMPLATE_TEST_CASE("readBytes is a zero-copy view of the next n bytes", "[slice]
   CHECK(empty.capacity() == 0);
 }
 
-TEMPLATE_TEST_CASE("slices keep their storage alive", "[slice]", PB_ZONES) {
+TEMPLATE_TEST_CASE("slices keep their storage alive", "[slice]", PBUF_TEST_ZONES) {
   auto outer = [] {
     auto parent = TestType::make(64);
     parent.writeLong(0x1122334455667788);
@@ -202,7 +202,7 @@ TEMPLATE_TEST_CASE("slices keep their storage alive", "[slice]", PB_ZONES) {
   CHECK(inner.readLong() == 5);
 }
 
-TEMPLATE_TEST_CASE("a moved-from buffer is empty and safe", "[state]", PB_ZONES) {
+TEMPLATE_TEST_CASE("a moved-from buffer is empty and safe", "[state]", PBUF_TEST_ZONES) {
   auto a = TestType::make(8);
   a.writeInt(3);
   auto b = std::move(a);
@@ -215,7 +215,7 @@ TEMPLATE_TEST_CASE("a moved-from buffer is empty and safe", "[state]", PB_ZONES)
   CHECK(a.getInt(0) == 3);
 }
 
-TEMPLATE_TEST_CASE("fill, contentEquals, mismatch and indexOf over the remaining bytes", "[bytes]", PB_ZONES) {
+TEMPLATE_TEST_CASE("fill, contentEquals, mismatch and indexOf over the remaining bytes", "[bytes]", PBUF_TEST_ZONES) {
   auto a = TestType::make(8);
   a.position(2).setLimit(6);
   a.fill(0xAB);

@@ -35,7 +35,7 @@ const std::vector<std::pair<const char*, std::string>>& malformedCases() {
 }
 }  // namespace
 
-TEMPLATE_TEST_CASE("well-formed UTF-8 round-trips", "[text]", PB_ZONES) {
+TEMPLATE_TEST_CASE("well-formed UTF-8 round-trips", "[text]", PBUF_TEST_ZONES) {
   const std::vector<std::string> texts{
       "",
       "plain ascii that is longer than eight bytes",
@@ -59,7 +59,7 @@ TEMPLATE_TEST_CASE("well-formed UTF-8 round-trips", "[text]", PB_ZONES) {
   }
 }
 
-TEMPLATE_TEST_CASE("writeString refuses malformed UTF-8 and writes nothing", "[text]", PB_ZONES) {
+TEMPLATE_TEST_CASE("writeString refuses malformed UTF-8 and writes nothing", "[text]", PBUF_TEST_ZONES) {
   for (const auto& [name, bad] : malformedCases()) {
     INFO(name);
     auto b = TestType::make(64);
@@ -71,7 +71,7 @@ TEMPLATE_TEST_CASE("writeString refuses malformed UTF-8 and writes nothing", "[t
   }
 }
 
-TEMPLATE_TEST_CASE("readString refuses malformed UTF-8 and consumes nothing", "[text]", PB_ZONES) {
+TEMPLATE_TEST_CASE("readString refuses malformed UTF-8 and consumes nothing", "[text]", PBUF_TEST_ZONES) {
   for (const auto& [name, bad] : malformedCases()) {
     INFO(name);
     auto b = TestType::make(bad.size() + 1);
@@ -83,7 +83,7 @@ TEMPLATE_TEST_CASE("readString refuses malformed UTF-8 and consumes nothing", "[
   }
 }
 
-TEMPLATE_TEST_CASE("string length is checked before the text", "[text]", PB_ZONES) {
+TEMPLATE_TEST_CASE("string length is checked before the text", "[text]", PBUF_TEST_ZONES) {
   auto b = TestType::make(4);
   b.writeBytes(bytesOf({0xFF, 0xFF, 0xFF}));  // malformed bytes
   b.resetForRead();

@@ -18,7 +18,8 @@
 
 using namespace platform_buffer;
 
-#define PB_EXPORT(name) extern "C" __attribute__((export_name(#name))) auto name
+// This example's shorthand: the function `name`, exported to JavaScript by that name.
+#define REACTOR_EXPORT(name) extern "C" __attribute__((export_name(#name))) auto name
 
 namespace {
 
@@ -54,7 +55,7 @@ constexpr std::string_view kText = "h\xC3\xA9llo, w\xC3\xB6rld \xE2\x9C\x93 \xF0
 
 // ---- buffers ------------------------------------------------------------------
 // A new zeroed buffer of `size` bytes; its handle, or -1 (see pb_last_error).
-PB_EXPORT(pb_allocate)(std::uint32_t size, std::int32_t littleEndian) -> std::int32_t {
+REACTOR_EXPORT(pb_allocate)(std::uint32_t size, std::int32_t littleEndian) -> std::int32_t {
   LinearBuffer b = LinearBuffer::allocate(size, orderOf(littleEndian));
   if (b.capacity() != size) return -1;  // out of memory: the handler recorded it
   buffers.push_back(std::move(b));
@@ -62,46 +63,46 @@ PB_EXPORT(pb_allocate)(std::uint32_t size, std::int32_t littleEndian) -> std::in
 }
 
 // Gives the buffer's memory back; JS views of it must not be used afterwards.
-PB_EXPORT(pb_release)(std::int32_t h) -> void {
+REACTOR_EXPORT(pb_release)(std::int32_t h) -> void {
   if (h >= 0 && static_cast<std::size_t>(h) < buffers.size()) buffers[static_cast<std::size_t>(h)] = LinearBuffer();
 }
 
-PB_EXPORT(pb_base_offset)(std::int32_t h) -> std::uint32_t { return buffer(h).baseOffset(); }
-PB_EXPORT(pb_linear_memory_offset)(std::int32_t h) -> std::uint32_t { return buffer(h).linearMemoryOffset(); }
-PB_EXPORT(pb_capacity)(std::int32_t h) -> std::uint32_t { return static_cast<std::uint32_t>(buffer(h).capacity()); }
-PB_EXPORT(pb_position)(std::int32_t h) -> std::uint32_t { return static_cast<std::uint32_t>(buffer(h).position()); }
-PB_EXPORT(pb_limit)(std::int32_t h) -> std::uint32_t { return static_cast<std::uint32_t>(buffer(h).limit()); }
-PB_EXPORT(pb_little_endian)(std::int32_t h) -> std::int32_t {
+REACTOR_EXPORT(pb_base_offset)(std::int32_t h) -> std::uint32_t { return buffer(h).baseOffset(); }
+REACTOR_EXPORT(pb_linear_memory_offset)(std::int32_t h) -> std::uint32_t { return buffer(h).linearMemoryOffset(); }
+REACTOR_EXPORT(pb_capacity)(std::int32_t h) -> std::uint32_t { return static_cast<std::uint32_t>(buffer(h).capacity()); }
+REACTOR_EXPORT(pb_position)(std::int32_t h) -> std::uint32_t { return static_cast<std::uint32_t>(buffer(h).position()); }
+REACTOR_EXPORT(pb_limit)(std::int32_t h) -> std::uint32_t { return static_cast<std::uint32_t>(buffer(h).limit()); }
+REACTOR_EXPORT(pb_little_endian)(std::int32_t h) -> std::int32_t {
   return buffer(h).byteOrder() == ByteOrder::LittleEndian;
 }
-PB_EXPORT(pb_set_position)(std::int32_t h, std::uint32_t n) -> void { buffer(h).position(n); }
-PB_EXPORT(pb_set_limit)(std::int32_t h, std::uint32_t n) -> void { buffer(h).setLimit(n); }
-PB_EXPORT(pb_reset_for_read)(std::int32_t h) -> void { buffer(h).resetForRead(); }
-PB_EXPORT(pb_reset_for_write)(std::int32_t h) -> void { buffer(h).resetForWrite(); }
+REACTOR_EXPORT(pb_set_position)(std::int32_t h, std::uint32_t n) -> void { buffer(h).position(n); }
+REACTOR_EXPORT(pb_set_limit)(std::int32_t h, std::uint32_t n) -> void { buffer(h).setLimit(n); }
+REACTOR_EXPORT(pb_reset_for_read)(std::int32_t h) -> void { buffer(h).resetForRead(); }
+REACTOR_EXPORT(pb_reset_for_write)(std::int32_t h) -> void { buffer(h).resetForWrite(); }
 
 // ---- every primitive, relative and absolute -----------------------------------
 // Values cross the wasm boundary as i32/i64/f32/f64; narrower C++ types are
 // converted here so JS never relies on the ABI's extension rules.
-#define PB_PRIMITIVE(name, T, Wire, write, read, set, get)                                                     \
-  PB_EXPORT(pb_write_##name)(std::int32_t h, Wire v) -> void { buffer(h).write(static_cast<T>(v)); }         \
-  PB_EXPORT(pb_read_##name)(std::int32_t h) -> Wire { return static_cast<Wire>(buffer(h).read()); }         \
-  PB_EXPORT(pb_set_##name)(std::int32_t h, std::uint32_t i, Wire v) -> void { buffer(h).set(i, static_cast<T>(v)); } \
-  PB_EXPORT(pb_get_##name)(std::int32_t h, std::uint32_t i) -> Wire { return static_cast<Wire>(buffer(h).get(i)); }
+#define REACTOR_PRIMITIVE(name, T, Wire, write, read, set, get)                                                     \
+  REACTOR_EXPORT(pb_write_##name)(std::int32_t h, Wire v) -> void { buffer(h).write(static_cast<T>(v)); }         \
+  REACTOR_EXPORT(pb_read_##name)(std::int32_t h) -> Wire { return static_cast<Wire>(buffer(h).read()); }         \
+  REACTOR_EXPORT(pb_set_##name)(std::int32_t h, std::uint32_t i, Wire v) -> void { buffer(h).set(i, static_cast<T>(v)); } \
+  REACTOR_EXPORT(pb_get_##name)(std::int32_t h, std::uint32_t i) -> Wire { return static_cast<Wire>(buffer(h).get(i)); }
 
-PB_PRIMITIVE(byte, std::int8_t, std::int32_t, writeByte, readByte, setByte, get)
-PB_PRIMITIVE(ubyte, std::uint8_t, std::uint32_t, writeUByte, readUnsignedByte, setUByte, getUnsignedByte)
-PB_PRIMITIVE(short, std::int16_t, std::int32_t, writeShort, readShort, setShort, getShort)
-PB_PRIMITIVE(ushort, std::uint16_t, std::uint32_t, writeUShort, readUnsignedShort, setUShort, getUnsignedShort)
-PB_PRIMITIVE(int, std::int32_t, std::int32_t, writeInt, readInt, setInt, getInt)
-PB_PRIMITIVE(uint, std::uint32_t, std::uint32_t, writeUInt, readUnsignedInt, setUInt, getUnsignedInt)
-PB_PRIMITIVE(long, std::int64_t, std::int64_t, writeLong, readLong, setLong, getLong)
-PB_PRIMITIVE(ulong, std::uint64_t, std::uint64_t, writeULong, readUnsignedLong, setULong, getUnsignedLong)
-PB_PRIMITIVE(float, float, float, writeFloat, readFloat, setFloat, getFloat)
-PB_PRIMITIVE(double, double, double, writeDouble, readDouble, setDouble, getDouble)
+REACTOR_PRIMITIVE(byte, std::int8_t, std::int32_t, writeByte, readByte, setByte, get)
+REACTOR_PRIMITIVE(ubyte, std::uint8_t, std::uint32_t, writeUByte, readUnsignedByte, setUByte, getUnsignedByte)
+REACTOR_PRIMITIVE(short, std::int16_t, std::int32_t, writeShort, readShort, setShort, getShort)
+REACTOR_PRIMITIVE(ushort, std::uint16_t, std::uint32_t, writeUShort, readUnsignedShort, setUShort, getUnsignedShort)
+REACTOR_PRIMITIVE(int, std::int32_t, std::int32_t, writeInt, readInt, setInt, getInt)
+REACTOR_PRIMITIVE(uint, std::uint32_t, std::uint32_t, writeUInt, readUnsignedInt, setUInt, getUnsignedInt)
+REACTOR_PRIMITIVE(long, std::int64_t, std::int64_t, writeLong, readLong, setLong, getLong)
+REACTOR_PRIMITIVE(ulong, std::uint64_t, std::uint64_t, writeULong, readUnsignedLong, setULong, getUnsignedLong)
+REACTOR_PRIMITIVE(float, float, float, writeFloat, readFloat, setFloat, getFloat)
+REACTOR_PRIMITIVE(double, double, double, writeDouble, readDouble, setDouble, getDouble)
 
 // ---- the shared record ------------------------------------------------------
 // Writes the record at the position; returns the bytes written.
-PB_EXPORT(pb_write_record)(std::int32_t h) -> std::uint32_t {
+REACTOR_EXPORT(pb_write_record)(std::int32_t h) -> std::uint32_t {
   LinearBuffer& b = buffer(h);
   const std::size_t start = b.position();
   b.writeByte(-100)
@@ -121,7 +122,7 @@ PB_EXPORT(pb_write_record)(std::int32_t h) -> std::uint32_t {
 
 // Reads the record from the position: 0 when every field matches, else the
 // 1-based number of the first field that does not.
-PB_EXPORT(pb_check_record)(std::int32_t h) -> std::int32_t {
+REACTOR_EXPORT(pb_check_record)(std::int32_t h) -> std::int32_t {
   LinearBuffer& b = buffer(h);
   int field = 0;
   auto same = [&](bool ok) { ++field; return ok; };
@@ -143,7 +144,7 @@ PB_EXPORT(pb_check_record)(std::int32_t h) -> std::int32_t {
 
 // ---- bytes and text, read in place ------------------------------------------
 // The sum of the bytes in [position, limit): C++ reading what JS wrote, in place.
-PB_EXPORT(pb_sum_remaining)(std::int32_t h) -> std::uint32_t {
+REACTOR_EXPORT(pb_sum_remaining)(std::int32_t h) -> std::uint32_t {
   std::uint32_t sum = 0;
   for (std::uint8_t byte : buffer(h).remainingSpan()) sum += byte;
   return sum;
@@ -151,7 +152,7 @@ PB_EXPORT(pb_sum_remaining)(std::int32_t h) -> std::uint32_t {
 
 // readString(byteLength), validated by C++: the number of code points, or -1
 // when the bytes are not well-formed (the position then stays where it was).
-PB_EXPORT(pb_read_string_code_points)(std::int32_t h, std::uint32_t byteLength) -> std::int32_t {
+REACTOR_EXPORT(pb_read_string_code_points)(std::int32_t h, std::uint32_t byteLength) -> std::int32_t {
   hasError = false;
   const std::string text = buffer(h).readString(byteLength);
   if (hasError) return -1;
@@ -161,34 +162,34 @@ PB_EXPORT(pb_read_string_code_points)(std::int32_t h, std::uint32_t byteLength) 
 }
 
 // Writes the record's text (kText) at the position; returns its byte length.
-PB_EXPORT(pb_write_text)(std::int32_t h) -> std::uint32_t {
+REACTOR_EXPORT(pb_write_text)(std::int32_t h) -> std::uint32_t {
   buffer(h).writeString(kText);
   return static_cast<std::uint32_t>(kText.size());
 }
 
 // ---- errors -----------------------------------------------------------------
 // 0 when no operation failed since the last pb_clear_error, else ErrorKind + 1.
-PB_EXPORT(pb_last_error)() -> std::int32_t { return hasError ? static_cast<std::int32_t>(lastKind) + 1 : 0; }
+REACTOR_EXPORT(pb_last_error)() -> std::int32_t { return hasError ? static_cast<std::int32_t>(lastKind) + 1 : 0; }
 // Where the last message is in linear memory (NUL-terminated), for JS to read in place.
-PB_EXPORT(pb_last_error_message)() -> std::uint32_t {
+REACTOR_EXPORT(pb_last_error_message)() -> std::uint32_t {
   return static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(lastMessage));
 }
-PB_EXPORT(pb_last_error_length)() -> std::uint32_t { return static_cast<std::uint32_t>(std::strlen(lastMessage)); }
-PB_EXPORT(pb_clear_error)() -> void {
+REACTOR_EXPORT(pb_last_error_length)() -> std::uint32_t { return static_cast<std::uint32_t>(std::strlen(lastMessage)); }
+REACTOR_EXPORT(pb_clear_error)() -> void {
   hasError = false;
   lastMessage[0] = '\0';
 }
 
 // ---- the allocator ----------------------------------------------------------
-PB_EXPORT(pb_reserved_bytes)() -> std::uint32_t {
+REACTOR_EXPORT(pb_reserved_bytes)() -> std::uint32_t {
   return static_cast<std::uint32_t>(LinearMemoryAllocator::global().stats().reservedBytes);
 }
-PB_EXPORT(pb_bytes_in_use)() -> std::uint32_t {
+REACTOR_EXPORT(pb_bytes_in_use)() -> std::uint32_t {
   return static_cast<std::uint32_t>(LinearMemoryAllocator::global().stats().bytesInUse);
 }
-PB_EXPORT(pb_peak_bytes_in_use)() -> std::uint32_t {
+REACTOR_EXPORT(pb_peak_bytes_in_use)() -> std::uint32_t {
   return static_cast<std::uint32_t>(LinearMemoryAllocator::global().stats().peakBytesInUse);
 }
-PB_EXPORT(pb_live_buffers)() -> std::uint32_t {
+REACTOR_EXPORT(pb_live_buffers)() -> std::uint32_t {
   return static_cast<std::uint32_t>(LinearMemoryAllocator::global().stats().liveBuffers);
 }

@@ -1,13 +1,26 @@
 // The read/write core: every operation of the contract, written once.
 //
 // A zone type (ByteArrayBuffer, LinearBuffer) or the PlatformBuffer front end
-// derives from BufferCore<Self> and supplies two private members:
-//   detail::BufferState& state();                  // where the bytes and cursors are
-//   Self makeView(begin, length, order) const;     // a zero-copy view that keeps the storage alive
-// Everything else (bounds checks, byte order, strings, slices) lives here.
+// derives from BufferCore<Self>, befriends it and supplies private members:
+//   detail::BufferState& state();              // where the bytes and cursors are
+//   const detail::BufferState& state() const;
+//   Self makeView(begin, length, order) const; // a zero-copy view that keeps the storage alive
+// and, for the conversions declared below, the free functions nativeDataOf,
+// mutableNativeDataOf and byteArrayOf (conversions.hpp), found by
+// argument-dependent lookup. Everything else (bounds checks, byte order,
+// strings, slices) lives here.
 //
 // Fast paths are one comparison and one load or store; every failure goes
 // through an out-of-line cold function and leaves the buffer untouched.
+//
+// Sources may alias the buffer: a span passed to a write, or an output span
+// passed to a bulk read, that overlaps the buffer's own bytes behaves as if it
+// had been copied first (memmove semantics; detail/bulk.hpp).
+//
+// const: a const buffer's cursors and bytes cannot be changed through it, but
+// its views share its bytes, as copies of a std::shared_ptr share their
+// object: slice() is const and returns a view that can write. (java.nio has
+// no const; a read-only view type is not part of the contract.)
 #pragma once
 
 #include <algorithm>
@@ -19,8 +32,8 @@
 #include <string_view>
 #include <vector>
 
-#include "bulk.hpp"
 #include "byte_order.hpp"
+#include "detail/bulk.hpp"
 #include "errors.hpp"
 #include "utf8.hpp"
 
@@ -183,7 +196,7 @@ class BufferCore {
   Self& setFloat(std::size_t i, float v) { return setAt("setFloat", i, v); }
   Self& setDouble(std::size_t i, double v) { return setAt("setDouble", i, v); }
 
-  // ---- bulk arrays -------------------------------------------------------
+  // ---- bulk arrays (a source or `out` may overlap this buffer's bytes) ------
   Self& writeShorts(std::span<const std::int16_t> v) { return putArray("writeShorts", v); }
   Self& writeInts(std::span<const std::int32_t> v) { return putArray("writeInts", v); }
   Self& writeLongs(std::span<const std::int64_t> v) { return putArray("writeLongs", v); }
@@ -196,7 +209,7 @@ class BufferCore {
   void readFloats(std::span<float> out) { takeArray("readFloats", out); }
   void readDoubles(std::span<double> out) { takeArray("readDoubles", out); }
 
-  // ---- bytes -------------------------------------------------------------
+  // ---- bytes (a source may overlap this buffer's bytes) ------------------
   Self& writeBytes(std::span<const std::uint8_t> bytes) { return putArray("writeBytes", bytes); }
   Self& writeBytes(std::span<const std::byte> bytes) {
     return writeBytes(std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()));
@@ -283,9 +296,7 @@ class BufferCore {
   // ---- views and whole-range operations ----------------------------------
   // A zero-copy view of [position, limit), with position 0 and limit = capacity = remaining().
   Self slice() const { return slice(st().order); }
-  Self slice(ByteOrder order) const {
-    return const_cast<Self&>(self()).makeView(st().position, remaining(), order);
-  }
+  Self slice(ByteOrder order) const { return self().makeView(st().position, remaining(), order); }
 
   // Sets every remaining byte to `value` and moves the position to the limit.
   Self& fill(std::uint8_t value) noexcept {
@@ -330,7 +341,7 @@ class BufferCore {
   Self& self() noexcept { return static_cast<Self&>(*this); }
   const Self& self() const noexcept { return static_cast<const Self&>(*this); }
   detail::BufferState& st() noexcept { return self().state(); }
-  const detail::BufferState& st() const noexcept { return const_cast<Self&>(self()).state(); }
+  const detail::BufferState& st() const noexcept { return self().state(); }
 
   template <endian::Primitive T>
   PBUF_INLINE Self& put(const char* op, T value) {

@@ -71,10 +71,6 @@ class ByteArrayBuffer : public BufferCore<ByteArrayBuffer> {
     static const std::vector<std::uint8_t> none;
     return storage_ ? storage_->bytes : none;
   }
-  // Offset of this buffer's byte 0 inside the backing vector.
-  std::size_t storageOffset() const noexcept {
-    return storage_ ? static_cast<std::size_t>(state_.data - storage_->bytes.data()) : 0;
-  }
   // True when slices or views of the backing vector are alive besides this buffer.
   bool hasOtherViews() const noexcept { return storage_ && storage_->references.load() > 1; }
 
@@ -86,8 +82,10 @@ class ByteArrayBuffer : public BufferCore<ByteArrayBuffer> {
       : state_(detail::BufferState::over(storage->bytes.data(), storage->bytes.size(), order)), storage_(storage) {}
 
   detail::BufferState& state() noexcept { return state_; }
+  const detail::BufferState& state() const noexcept { return state_; }
 
-  ByteArrayBuffer makeView(std::size_t begin, std::size_t length, ByteOrder order) {
+  // The count lives in the shared storage, so making a view changes nothing in this buffer.
+  ByteArrayBuffer makeView(std::size_t begin, std::size_t length, ByteOrder order) const {
     ByteArrayBuffer view;
     view.state_ = detail::BufferState::over(state_.data + begin, length, order);
     if (storage_) {
@@ -102,3 +100,8 @@ class ByteArrayBuffer : public BufferCore<ByteArrayBuffer> {
 };
 
 }  // namespace platform_buffer
+
+// toNativeData() and toMutableNativeData() return LinearBuffers: the
+// conversions need both zones, so they come last (this header alone provides
+// everything ByteArrayBuffer declares).
+#include "conversions.hpp"

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <bit>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <type_traits>
@@ -25,11 +26,15 @@ template <class T>
 concept Primitive = (std::is_integral_v<T> && !std::is_same_v<T, bool>) || std::is_same_v<T, float> ||
                     std::is_same_v<T, double>;
 
-// The unsigned integer of the same size, used to move bits around.
+// The unsigned integer of `Size` bytes (1, 2, 4 or 8).
+template <std::size_t Size>
+using UnsignedOfSize = std::conditional_t<Size == 1, std::uint8_t,
+                       std::conditional_t<Size == 2, std::uint16_t,
+                       std::conditional_t<Size == 4, std::uint32_t, std::uint64_t>>>;
+
+// The unsigned integer of the same size as T, used to move its bits around.
 template <class T>
-using Bits = std::conditional_t<sizeof(T) == 1, std::uint8_t,
-             std::conditional_t<sizeof(T) == 2, std::uint16_t,
-             std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>>>;
+using Bits = UnsignedOfSize<sizeof(T)>;
 
 template <class U>
 constexpr U byteswap(U v) noexcept {

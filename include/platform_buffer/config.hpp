@@ -1,14 +1,27 @@
-// Build configuration shared by every platform_buffer header: compiler hints,
-// exception detection and target detection. Nothing here is part of the API
-// except the PLATFORM_BUFFER_* macros documented in README.md.
+// Build configuration shared by every platform_buffer header: the version,
+// exception and target detection, compiler hints. Macros named
+// PLATFORM_BUFFER_* are the public configuration (README.md, "Configuration");
+// PBUF_* are internal and may change in any release.
 #pragma once
 
+#include "version.hpp"
+
+// 1 when failures throw, 0 when they call the error handler (errors.hpp).
+// Follows the compiler's exception setting; define it to 0 for the whole
+// program to use the handler in a build that has exceptions.
 #if defined(__cpp_exceptions) || defined(__EXCEPTIONS) || defined(_CPPUNWIND)
-#  define PLATFORM_BUFFER_HAS_EXCEPTIONS 1
+#  define PBUF_COMPILER_EXCEPTIONS 1
 #else
-#  define PLATFORM_BUFFER_HAS_EXCEPTIONS 0
+#  define PBUF_COMPILER_EXCEPTIONS 0
+#endif
+#ifndef PLATFORM_BUFFER_HAS_EXCEPTIONS
+#  define PLATFORM_BUFFER_HAS_EXCEPTIONS PBUF_COMPILER_EXCEPTIONS
+#elif PLATFORM_BUFFER_HAS_EXCEPTIONS && !PBUF_COMPILER_EXCEPTIONS
+#  error "PLATFORM_BUFFER_HAS_EXCEPTIONS=1 needs a build with C++ exceptions (this one has -fno-exceptions)"
 #endif
 
+// 1 when compiling for wasm32 (where linear memory is the module's own), else
+// 0. Detected, not a setting.
 #if defined(__wasm32__)
 #  define PLATFORM_BUFFER_WASM32 1
 #else

@@ -17,6 +17,7 @@
 
 #include "buffer_core.hpp"
 #include "byte_array_buffer.hpp"
+#include "conversions.hpp"
 #include "linear_buffer.hpp"
 
 namespace platform_buffer {
@@ -144,6 +145,9 @@ class PlatformBuffer : public BufferCore<PlatformBuffer> {
   static_assert(std::is_standard_layout_v<ByteArrayBuffer> && std::is_standard_layout_v<LinearBuffer>);
 
   detail::BufferState& state() noexcept { return isLinear() ? held_.linear.state_ : held_.heap.state_; }
+  const detail::BufferState& state() const noexcept {
+    return isLinear() ? held_.linear.state_ : held_.heap.state_;
+  }
 
   PBUF_INLINE void destroy() noexcept {
     if (isLinear()) held_.linear.~LinearBuffer();
@@ -176,7 +180,7 @@ class PlatformBuffer : public BufferCore<PlatformBuffer> {
     return empty;
   }
 
-  PlatformBuffer makeView(std::size_t begin, std::size_t length, ByteOrder order) {
+  PlatformBuffer makeView(std::size_t begin, std::size_t length, ByteOrder order) const {
     if (isLinear()) return PlatformBuffer(held_.linear.makeView(begin, length, order), zone_);
     return PlatformBuffer(held_.heap.makeView(begin, length, order));
   }
@@ -187,5 +191,16 @@ class PlatformBuffer : public BufferCore<PlatformBuffer> {
   // back; 0 for every other buffer (views included). Moves carry it.
   std::uint64_t poolTag_ = 0;
 };
+
+// The conversions (conversions.hpp): a PlatformBuffer converts as the buffer it holds does.
+inline NativeData nativeDataOf(const PlatformBuffer& b) {
+  return b.visit([](const auto& held) { return nativeDataOf(held); });
+}
+inline MutableNativeData mutableNativeDataOf(PlatformBuffer& b) {
+  return b.visit([](auto& held) { return mutableNativeDataOf(held); });
+}
+inline ByteArrayBuffer byteArrayOf(const PlatformBuffer& b) {
+  return b.visit([](const auto& held) { return byteArrayOf(held); });
+}
 
 }  // namespace platform_buffer

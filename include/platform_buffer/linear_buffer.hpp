@@ -122,8 +122,9 @@ class LinearBuffer : public BufferCore<LinearBuffer> {
   }
 
   detail::BufferState& state() noexcept { return state_; }
+  const detail::BufferState& state() const noexcept { return state_; }
 
-  LinearBuffer makeView(std::size_t begin, std::size_t length, ByteOrder order) {
+  LinearBuffer makeView(std::size_t begin, std::size_t length, ByteOrder order) const {
     LinearBuffer view;
     view.state_ = detail::BufferState::over(state_.data + begin, length, order);
     if (allocator_) {
@@ -140,7 +141,13 @@ class LinearBuffer : public BufferCore<LinearBuffer> {
   detail::BufferState state_;
   LinearMemoryAllocator* allocator_ = nullptr;
   std::uint32_t block_ = 0;                                 // offset of the block's start
-  std::uint32_t share_ = LinearMemoryAllocator::kNoShare;  // its shared count, once a view exists
+  // The block's shared count, once a view exists. mutable: the first view of a
+  // const buffer turns its sole ownership into that count, recorded here.
+  mutable std::uint32_t share_ = LinearMemoryAllocator::kNoShare;
 };
 
 }  // namespace platform_buffer
+
+// toByteArray() returns a ByteArrayBuffer: the conversions need both zones, so
+// they come last (this header alone provides everything LinearBuffer declares).
+#include "conversions.hpp"

@@ -434,7 +434,7 @@ export class LinearView {
   }
 }
 
-// Checks (offset, length) against an array of `size` elements; returns the length.
+// Checks (offset, length) against the elements of `array`; returns the length.
 function arrayRange(op, array, offset, length) {
   if (!isTypedArray(array)) throw new TypeError(`${op} takes a typed array, got ${describe(array)}`);
   if (!isIndex(offset)) badIndex(op, 'the array offset', offset);

@@ -10,6 +10,9 @@
 //   - the state of EVERY buffer alive (position, limit, capacity, remaining,
 //     byte order, every byte), so a slice's writes must show in its parent,
 //     and a failed call must have changed nothing anywhere;
+//   - sources of writeBytes and bulk writes, and outputs of bulk reads, that
+//     lie in some buffer's own bytes (the one written or read, a view of it,
+//     or another) behave as if copied first: memmove semantics;
 //   - the pool's statistics (hits, misses, buffers and bytes held, outstanding);
 //   - which releases the pool accepts: only a buffer it handed out (or the
 //     buffer it was moved into), whole, with no views alive, not yet released.
@@ -521,34 +524,97 @@ class OpsFuzzer {
     adopt(Real(std::forward<B>(view)), std::move(model));
   }
 
+  // Sources and outputs may alias buffer memory (the contract's memmove
+  // semantics). Picks a buffer (maybe the one operated on, or one sharing its
+  // memory) and `count` elements of T in its bytes [0, capacity), at an address
+  // aligned for T; count is at most `wanted`. nullptr when that buffer has no room.
+  struct Aliased {
+    Handle* owner = nullptr;
+    std::size_t offset = 0;  // in the owner's bytes
+    std::size_t count = 0;
+    std::uint8_t* pointer = nullptr;
+  };
+  template <class T>
+  Aliased aliasedArray(std::size_t wanted) {
+    Handle& owner = pick();
+    const std::size_t capacity = owner.model.capacity;
+    std::size_t offset = in_.byte();
+    if (capacity < sizeof(T)) return {};
+    std::uint8_t* base = nullptr;
+    onReal(owner, [&](auto& b) { base = b.data(); });
+    offset %= capacity;
+    offset += (alignof(T) - reinterpret_cast<std::uintptr_t>(base + offset) % alignof(T)) % alignof(T);
+    if (offset + sizeof(T) > capacity) return {};
+    return {&owner, offset, std::min(wanted, (capacity - offset) / sizeof(T)), base + offset};
+  }
+  std::size_t handleIndex(const Handle* h) const {
+    for (std::size_t i = 0; i < handles_.size(); ++i)
+      if (handles_[i].get() == h) return i;
+    return SIZE_MAX;
+  }
+
+  // The values a write takes: from the input, or (sometimes) the bytes of a
+  // buffer, read as native T's. Either way `bits` is what the model writes,
+  // captured before the call: as if the source had been copied first.
+  template <class T>
+  std::span<const T> someSource(std::size_t wanted, std::vector<T>& values, std::vector<std::uint64_t>& bits) {
+    const Aliased a = in_.byte() < 0x50 ? aliasedArray<T>(wanted) : Aliased{};
+    if (a.owner) {
+      trace("  the source aliases buffer %zu at byte %zu", handleIndex(a.owner), a.offset);
+      values.resize(a.count);
+      for (std::size_t i = 0; i < a.count; ++i) std::memcpy(&values[i], &a.owner->model.at(a.offset + i * sizeof(T)), sizeof(T));
+    } else {
+      values.resize(wanted);
+      for (auto& v : values) v = fromBits<T>(in_.bits(sizeof(T)));
+    }
+    bits.resize(values.size());
+    for (std::size_t i = 0; i < values.size(); ++i) bits[i] = toBits(values[i]);
+    if (a.owner) return {reinterpret_cast<const T*>(a.pointer), a.count};
+    return values;
+  }
+
   void opBulkWrite(Handle& h, int type) {
     withBulkType(type, [&]<class T>(std::type_identity<T>) {
       Model& m = h.model;
-      std::vector<T> values(in_.byte() % 90);
-      std::vector<std::uint64_t> bits(values.size());
-      for (std::size_t i = 0; i < values.size(); ++i) values[i] = fromBits<T>(bits[i] = in_.bits(sizeof(T)));
-      const bool fitsIn = values.size() * sizeof(T) <= m.remaining();
+      std::vector<T> values;
+      std::vector<std::uint64_t> bits;
+      const std::span<const T> source = someSource<T>(in_.byte() % 90, values, bits);
+      const bool fitsIn = source.size() * sizeof(T) <= m.remaining();
       const Outcome expect = fitsIn ? Outcome::Ok : Outcome::Overflow;
-      trace("writeArray%zu(%zu values) at %zu", sizeof(T), values.size(), m.position);
-      expectOutcome("bulk write",
-                    attempt([&] { onReal(h, [&](auto& b) { callWriteArray<T>(b, std::span<const T>(values)); }); }),
-                    expect);
+      trace("writeArray%zu(%zu values) at %zu", sizeof(T), source.size(), m.position);
+      expectOutcome("bulk write", attempt([&] { onReal(h, [&](auto& b) { callWriteArray<T>(b, source); }); }), expect);
       if (expect != Outcome::Ok) return;
-      for (std::size_t i = 0; i < values.size(); ++i) encode(m, m.position + i * sizeof(T), sizeof(T), bits[i]);
-      m.position += values.size() * sizeof(T);
+      for (std::size_t i = 0; i < bits.size(); ++i) encode(m, m.position + i * sizeof(T), sizeof(T), bits[i]);
+      m.position += bits.size() * sizeof(T);
     });
   }
 
   void opBulkRead(Handle& h, int type) {
     withBulkType(type, [&]<class T>(std::type_identity<T>) {
       Model& m = h.model;
-      // A recognisable pattern: a failed read must leave `out` alone too.
-      std::vector<T> out(in_.byte() % 90, fromBits<T>(0xA5A5A5A5A5A5A5A5ull));
-      const bool fitsIn = out.size() * sizeof(T) <= m.remaining();
+      const std::size_t wanted = in_.byte() % 90;
+      // The output: sometimes over a buffer's bytes, else a vector filled with
+      // a recognisable pattern (a failed read must leave `out` alone too).
+      const Aliased a = in_.byte() < 0x50 ? aliasedArray<T>(wanted) : Aliased{};
+      std::vector<T> out(a.owner ? 0 : wanted, fromBits<T>(0xA5A5A5A5A5A5A5A5ull));
+      const std::span<T> target = a.owner ? std::span<T>(reinterpret_cast<T*>(a.pointer), a.count) : std::span<T>(out);
+      const bool fitsIn = target.size() * sizeof(T) <= m.remaining();
       const Outcome expect = fitsIn ? Outcome::Ok : Outcome::Underflow;
-      trace("readArray%zu(%zu values) at %zu", sizeof(T), out.size(), m.position);
-      expectOutcome("bulk read", attempt([&] { onReal(h, [&](auto& b) { callReadArray<T>(b, std::span<T>(out)); }); }),
-                    expect);
+      trace("readArray%zu(%zu values) at %zu", sizeof(T), target.size(), m.position);
+      if (a.owner) trace("  the output aliases buffer %zu at byte %zu", handleIndex(a.owner), a.offset);
+      expectOutcome("bulk read", attempt([&] { onReal(h, [&](auto& b) { callReadArray<T>(b, target); }); }), expect);
+      if (a.owner) {
+        if (!fitsIn) return;  // checkAll: no byte of any buffer changed
+        // As if read into a copy, which then lands in the owner's bytes.
+        std::vector<std::uint64_t> values(a.count);
+        for (std::size_t i = 0; i < a.count; ++i) values[i] = decode(m, m.position + i * sizeof(T), sizeof(T));
+        m.position += a.count * sizeof(T);
+        for (std::size_t i = 0; i < a.count; ++i) {
+          const T v = fromBits<T>(values[i]);
+          std::memcpy(&a.owner->model.at(a.offset + i * sizeof(T)), &v, sizeof(T));
+        }
+        return;
+      }
       for (std::size_t i = 0; i < out.size(); ++i) {
         const std::uint64_t want =
             fitsIn ? decode(m, m.position + i * sizeof(T), sizeof(T)) : toBits(fromBits<T>(0xA5A5A5A5A5A5A5A5ull));
@@ -563,19 +629,21 @@ class OpsFuzzer {
     switch (which % 3) {
       case 0:
       case 1: {
-        const std::vector<std::uint8_t> bytes = in_.bytes(255);
+        std::vector<std::uint8_t> values;
+        std::vector<std::uint64_t> bits;
+        const std::span<const std::uint8_t> bytes = someSource<std::uint8_t>(in_.byte(), values, bits);
         const Outcome expect = bytes.size() <= m.remaining() ? Outcome::Ok : Outcome::Overflow;
         trace("writeBytes(%zu bytes%s) at %zu", bytes.size(), which % 3 ? ", std::byte" : "", m.position);
         expectOutcome("writeBytes", attempt([&] {
                         onReal(h, [&](auto& b) {
-                          if (which % 3 == 0) b.writeBytes(std::span<const std::uint8_t>(bytes));
-                          else b.writeBytes(std::as_bytes(std::span<const std::uint8_t>(bytes)));
+                          if (which % 3 == 0) b.writeBytes(bytes);
+                          else b.writeBytes(std::as_bytes(bytes));
                         });
                       }),
                       expect);
         if (expect != Outcome::Ok) return;
-        for (std::size_t i = 0; i < bytes.size(); ++i) m.at(m.position + i) = bytes[i];
-        m.position += bytes.size();
+        for (std::size_t i = 0; i < bits.size(); ++i) m.at(m.position + i) = static_cast<std::uint8_t>(bits[i]);
+        m.position += bits.size();
         break;
       }
       default: {

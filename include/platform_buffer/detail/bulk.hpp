@@ -1,67 +1,68 @@
-// Bulk conversion of arrays between native values and a byte order.
+// Bulk conversion of arrays between native values and a byte order: what the
+// buffers' writeShorts ... writeDoubles, readShorts ... readDoubles and
+// writeBytes do.
 //
-// In the native order a bulk transfer is a memcpy. In the other order every
-// element has its bytes reversed, which is one byte shuffle per 16 or 32 bytes:
-//   - wasm32 with -msimd128: i8x16.shuffle (wasm has no bswap instruction, so
-//     the scalar path is a shift/and/or sequence per element: SIMD matters most here);
-//   - x86: AVX2 vpshufb, or SSSE3 pshufb. AVX2 at compile time when the build targets
-//     it (__AVX2__); otherwise the best the CPU has, found once at run time
-//     (__builtin_cpu_supports) and called through [[gnu::target]] functions;
-//   - elsewhere (wasm32 without -msimd128 included), and for arrays shorter than one
-//     vector: memcpy + bswap per element.
+// In the native order a bulk transfer is a memmove. In the other order every
+// element has its bytes reversed, one byte shuffle per 16 or 32 bytes, by the
+// kernel of the path selectedPath() names (the one place the choice is made):
+//   - Simd128: wasm32 with -msimd128, i8x16.shuffle (wasm has no bswap
+//     instruction, so the scalar path is a shift/and/or sequence per element:
+//     SIMD matters most here);
+//   - Avx2, Ssse3: x86, vpshufb / pshufb, as cpu::x86Level() says (at run time,
+//     through [[gnu::target]] functions, unless the build targets AVX2);
+//   - Scalar: everywhere else (wasm32 without -msimd128 included), and on x86
+//     for arrays shorter than one vector: memcpy + bswap per element.
 // Every path gives the same bytes (tests/test_bulk.cpp). Vectors are loaded and
 // stored unaligned (loadu / v128.load), so no path makes an unaligned typed access.
+//
+// Source and destination may overlap, in any way (the contract's memmove
+// semantics: a source that aliases the buffer behaves as if copied first).
+// Every kernel works through ascending blocks, each loaded before it is
+// stored, so it takes disjoint ranges, the very same range, and a destination
+// that starts before the source (its stores only reach source bytes already
+// read); tests/test_bulk.cpp checks all three on every path. The one overlap
+// left, a destination starting inside the source, swapBytes hands to
+// swapOverlapping: a memmove onto the destination, then a swap in place. Out
+// of line, so that a call without overlap pays one subtraction and two
+// comparisons, and the common path stays small enough to inline.
 #pragma once
 
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <type_traits>
 
-#include "byte_order.hpp"
+#include "../byte_order.hpp"
+#include "cpu.hpp"
 
-#if defined(__wasm_simd128__)
+#if defined(PBUF_SIMD128)
 #  include <wasm_simd128.h>
-#  define PBUF_BULK_SIMD128 1
-#elif (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
+#elif defined(PBUF_X86)
 #  include <immintrin.h>
-#  define PBUF_BULK_X86 1
 #endif
 
 namespace platform_buffer::detail {
 
 namespace bulk {
 
-// The instruction sets a bulk byte swap can use.
+// The kernels a bulk byte swap can run.
 enum class Path { Scalar, Ssse3, Avx2, Simd128 };
 
-// The unsigned integer of Size bytes.
-template <std::size_t Size>
-using UInt = std::conditional_t<Size == 2, std::uint16_t, std::conditional_t<Size == 4, std::uint32_t, std::uint64_t>>;
-
-// Reverses the bytes of each of `count` elements of `Size` bytes, from src to dst.
-// dst == src is allowed (every block is loaded before it is stored); other overlaps are not.
+// Reverses the bytes of each of `count` elements of `Size` bytes, from src to
+// dst, one element at a time: the Scalar path, and the short arrays and tails
+// (fewer than 32 bytes) of the vector paths. dst is disjoint from src, equal
+// to it, or before it.
 template <std::size_t Size>
 inline void swapScalar(std::uint8_t* dst, const std::uint8_t* src, std::size_t count) noexcept {
-  using U = UInt<Size>;
-  for (std::size_t i = 0; i < count; ++i) {
-    U bits;
-    std::memcpy(&bits, src + i * Size, Size);
-    bits = endian::byteswap(bits);
-    std::memcpy(dst + i * Size, &bits, Size);
-  }
-}
-
-// The elements after the last whole vector (fewer than 32 bytes): a plain loop, kept
-// small (neither vectorised nor unrolled) so that the SIMD functions stay cheap to inline.
-template <std::size_t Size>
-inline void swapTail(std::uint8_t* dst, const std::uint8_t* src, std::size_t count) noexcept {
-#if defined(__clang__)
+  using U = endian::UnsignedOfSize<Size>;
+#if defined(__clang__) && (defined(PBUF_SIMD128) || defined(PBUF_X86))
+  // Where vector kernels exist, this loop only ever sees short runs: kept small
+  // (neither vectorised nor unrolled) so that the kernels ending with it stay
+  // cheap to inline. Elsewhere (AArch64, say) the compiler may vectorise it.
 #  pragma clang loop vectorize(disable) unroll(disable)
 #endif
   for (std::size_t i = 0; i < count; ++i) {
-    UInt<Size> bits;
+    U bits;
     std::memcpy(&bits, src + i * Size, Size);
     bits = endian::byteswap(bits);
     std::memcpy(dst + i * Size, &bits, Size);
@@ -78,7 +79,7 @@ constexpr std::array<std::uint8_t, 16> reverseControl() noexcept {
 template <std::size_t Size>
 inline constexpr std::array<std::uint8_t, 16> kReverse = reverseControl<Size>();
 
-#if defined(PBUF_BULK_X86)
+#if defined(PBUF_X86)
 
 template <std::size_t Size>
 [[gnu::target("ssse3")]] inline void swapSsse3(std::uint8_t* dst, const std::uint8_t* src,
@@ -101,7 +102,7 @@ template <std::size_t Size>
     __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + i));
     _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + i), _mm_shuffle_epi8(a, control));
   }
-  swapTail<Size>(dst + i, src + i, (bytes - i) / Size);
+  swapScalar<Size>(dst + i, src + i, (bytes - i) / Size);
 }
 
 template <std::size_t Size>
@@ -131,33 +132,12 @@ template <std::size_t Size>
     _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + i), _mm_shuffle_epi8(a, control128));
     i += 16;
   }
-  swapTail<Size>(dst + i, src + i, (bytes - i) / Size);
+  swapScalar<Size>(dst + i, src + i, (bytes - i) / Size);
 }
 
-// The best x86 path this CPU runs, found once (the answer cannot change).
-inline Path x86Path() noexcept {
-#  if defined(__AVX2__)
-  return Path::Avx2;
-#  elif defined(__SSSE3__)
-  static const Path path = [] {
-    __builtin_cpu_init();  // safe to call again; needed if we run before libgcc's constructor
-    return __builtin_cpu_supports("avx2") ? Path::Avx2 : Path::Ssse3;
-  }();
-  return path;
-#  else
-  static const Path path = [] {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx2") ? Path::Avx2
-           : __builtin_cpu_supports("ssse3") ? Path::Ssse3
-                                             : Path::Scalar;
-  }();
-  return path;
-#  endif
-}
+#endif  // PBUF_X86
 
-#endif  // PBUF_BULK_X86
-
-#if defined(PBUF_BULK_SIMD128)
+#if defined(PBUF_SIMD128)
 
 template <std::size_t Size>
 inline v128_t reverseEach(v128_t v) noexcept {
@@ -180,46 +160,86 @@ inline void swapSimd128(std::uint8_t* dst, const std::uint8_t* src, std::size_t 
     for (int k = 0; k < 8; ++k) wasm_v128_store(dst + i + 16 * k, reverseEach<Size>(v[k]));
   }
   for (; i + 16 <= bytes; i += 16) wasm_v128_store(dst + i, reverseEach<Size>(wasm_v128_load(src + i)));
-  swapTail<Size>(dst + i, src + i, (bytes - i) / Size);
+  swapScalar<Size>(dst + i, src + i, (bytes - i) / Size);
 }
 
-#endif  // PBUF_BULK_SIMD128
+#endif  // PBUF_SIMD128
+
+#if defined(PBUF_X86)
+constexpr Path pathFor(cpu::X86Level level) noexcept {
+  switch (level) {
+    case cpu::X86Level::Avx2: return Path::Avx2;
+    case cpu::X86Level::Ssse3: return Path::Ssse3;
+    case cpu::X86Level::Baseline: break;
+  }
+  return Path::Scalar;
+}
+#endif
 
 // The path swapBytes takes for arrays of at least one vector.
-inline Path bestPath() noexcept {
-#if defined(PBUF_BULK_SIMD128)
+inline Path selectedPath() noexcept {
+#if defined(PBUF_SIMD128)
   return Path::Simd128;
-#elif defined(PBUF_BULK_X86)
-  return x86Path();
+#elif defined(PBUF_X86)
+  if constexpr (cpu::kX86BuildLevel == cpu::kX86TopLevel) return pathFor(cpu::kX86TopLevel);
+  static const Path path = pathFor(cpu::x86Level());  // mapped once, like the level
+  return path;
 #else
   return Path::Scalar;
 #endif
 }
 
-// Reverses the bytes of each element, by the fastest path this build and CPU have.
+// Runs the kernel of `path`, which this build must have and this CPU must run
+// (the tests call every runnable one). dst is disjoint from src, equal to it,
+// or before it.
+template <std::size_t Size>
+inline void swapWith(Path path, std::uint8_t* dst, const std::uint8_t* src, std::size_t count) noexcept {
+  switch (path) {
+#if defined(PBUF_SIMD128)
+    case Path::Simd128: return swapSimd128<Size>(dst, src, count);
+#endif
+#if defined(PBUF_X86)
+    case Path::Avx2: return swapAvx2<Size>(dst, src, count);
+    case Path::Ssse3: return swapSsse3<Size>(dst, src, count);
+#endif
+    default: return swapScalar<Size>(dst, src, count);
+  }
+}
+
+// True when dst starts inside (src, src + bytes): the one overlap the kernels
+// cannot take, since each block's store would clobber source bytes not yet read.
+// (With dst at or before src, ascending blocks loaded before they are stored
+// only ever overwrite source bytes already read.)
+PBUF_INLINE bool startsInside(const void* dst, const void* src, std::size_t bytes) noexcept {
+  const auto d = reinterpret_cast<std::uintptr_t>(dst), s = reinterpret_cast<std::uintptr_t>(src);
+  return d - s < bytes && d != s;
+}
+
+// dst starts inside the source, out of line: as if the source were copied
+// first, then swapped in place.
+template <std::size_t Size>
+PBUF_COLD void swapOverlapping(std::uint8_t* dst, const std::uint8_t* src, std::size_t count) noexcept {
+  std::memmove(dst, src, count * Size);
+  swapWith<Size>(selectedPath(), dst, dst, count);
+}
+
+// Reverses the bytes of each element, by the path selectedPath() names. Any
+// overlap of dst and src is allowed.
 template <std::size_t Size>
 inline void swapBytes(std::uint8_t* dst, const std::uint8_t* src, std::size_t count) noexcept {
   static_assert(Size == 2 || Size == 4 || Size == 8);
-  // Below one vector the scalar loop is as fast and stays inline.
-  if (count * Size < 16) return swapTail<Size>(dst, src, count);
-#if defined(PBUF_BULK_SIMD128)
-  swapSimd128<Size>(dst, src, count);
-#elif defined(PBUF_BULK_X86) && defined(__AVX2__)
-  swapAvx2<Size>(dst, src, count);
-#elif defined(PBUF_BULK_X86)
-  switch (x86Path()) {
-    case Path::Avx2: return swapAvx2<Size>(dst, src, count);
-    case Path::Ssse3: return swapSsse3<Size>(dst, src, count);
-    default: return swapScalar<Size>(dst, src, count);
-  }
-#else
-  swapScalar<Size>(dst, src, count);
+  if (PBUF_UNLIKELY(startsInside(dst, src, count * Size))) return swapOverlapping<Size>(dst, src, count);
+#if defined(PBUF_X86)
+  // Below one vector the scalar loop is as fast and stays inline (here the
+  // kernels are calls; elsewhere they inline and end with this loop anyway).
+  if (count * Size < 16) return swapScalar<Size>(dst, src, count);
 #endif
+  swapWith<Size>(selectedPath(), dst, src, count);
 }
 
 }  // namespace bulk
 
-// Writes `count` values to dst in `order`.
+// Writes `count` values to dst in `order`. src may overlap dst.
 template <endian::Primitive T>
 inline void storeArray(std::uint8_t* dst, const T* src, std::size_t count, ByteOrder order) noexcept {
   if constexpr (sizeof(T) > 1) {
@@ -229,10 +249,10 @@ inline void storeArray(std::uint8_t* dst, const T* src, std::size_t count, ByteO
       return;
     }
   }
-  if (count) std::memcpy(dst, src, count * sizeof(T));
+  if (count) std::memmove(dst, src, count * sizeof(T));
 }
 
-// Reads `count` values in `order` from src.
+// Reads `count` values in `order` from src. dst may overlap src.
 template <endian::Primitive T>
 inline void loadArray(T* dst, const std::uint8_t* src, std::size_t count, ByteOrder order) noexcept {
   if constexpr (sizeof(T) > 1) {
@@ -241,7 +261,7 @@ inline void loadArray(T* dst, const std::uint8_t* src, std::size_t count, ByteOr
       return;
     }
   }
-  if (count) std::memcpy(dst, src, count * sizeof(T));
+  if (count) std::memmove(dst, src, count * sizeof(T));
 }
 
 }  // namespace platform_buffer::detail
