@@ -376,10 +376,13 @@ class LinearMemoryAllocator {
   }
 
   // How many bytes to grow by when `need` more are needed: the initial size
-  // first, then half what is reserved (at most 64 MiB), never less than
-  // `need`. (The limit is applied by the caller.)
+  // first, then an eighth of what is reserved (256 KiB to 64 MiB), never less
+  // than `need`. Small steps keep the region close to what is needed (the
+  // fragmentation bound: reserved within 2x the peak in use, plus the initial
+  // size); the limit is applied by the caller.
   std::uint64_t growthStep(std::uint64_t need) const noexcept {
-    const std::uint64_t step = reserved_ == 0 ? initialBytes_ : std::min<std::uint64_t>(reserved_ / 2, 64 * kMB);
+    const std::uint64_t step =
+        reserved_ == 0 ? initialBytes_ : std::clamp<std::uint64_t>(reserved_ / 8, kMB / 4, 64 * kMB);
     return std::max(step, need);
   }
 
