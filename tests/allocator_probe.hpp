@@ -80,12 +80,21 @@ struct AllocatorProbe {
     return a.region_.grow(pages, a.maxBytes_);
   }
 
+  // Gives the allocator [begin, end) as if its region had grown there (pages
+  // committed and used by no one, e.g. from growForeign).
+  static void addRange(LinearMemoryAllocator& a, std::uint64_t begin, std::uint64_t end) {
+    if (!a.blocks_.reserveRecords(1)) std::abort();
+    a.blocks_.addRange(begin, end);
+    a.reserved_ += end - begin;
+  }
+
   static void flushCache(LinearMemoryAllocator& a) { a.flushCache(); }
   static std::uint64_t cachedBytes(const LinearMemoryAllocator& a) { return a.cachedBytes_; }
 };
 
 // Makes the bookkeeping allocation number `failAt` (counted from 0 while it
-// lives) fail, as malloc failing would; counts them all.
+// lives) and every later one fail, as malloc does once the heap is exhausted
+// (so a retry with a smaller size fails too); counts them all.
 class InjectedBookkeepingFailure {
  public:
   explicit InjectedBookkeepingFailure(long failAt) {
@@ -109,7 +118,7 @@ class InjectedBookkeepingFailure {
     return s;
   }
   static void* failing(void* old, std::size_t bytes) noexcept {
-    if (state().calls++ == state().failAt) return nullptr;
+    if (state().calls++ >= state().failAt) return nullptr;
     return std::realloc(old, bytes);
   }
   BookkeepingRealloc previous_;

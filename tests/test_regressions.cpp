@@ -146,3 +146,25 @@ TEST_CASE("withBuffer leaves alone a buffer acquired in its callback at the leas
   pool.release(std::move(kept));
   CHECK(pool.stats().outstanding == 0);
 }
+
+// Issue 14 point 5: ByteArrayBuffer::allocate(huge) threw a plain
+// std::bad_alloc from the vector (and without exceptions a failing operator
+// new aborted the program, on wasm32 with "bad_alloc was thrown in
+// -fno-exceptions mode"). Fix: the allocation is caught (with exceptions) or
+// tried with malloc first (without), and reported as OutOfMemoryError naming
+// the request. (On wasm32 the malloc path is exercised close to 4 GiB, in
+// test_host_abi.cpp: here it could succeed.)
+TEST_CASE("a heap buffer that cannot be allocated is an OutOfMemoryError naming the request", "[regression][errors]") {
+  std::vector<std::size_t> sizes = {SIZE_MAX, static_cast<std::size_t>(PTRDIFF_MAX) + 1};
+  if (sizeof(std::size_t) == 8) {
+    sizes.push_back(static_cast<std::size_t>(PTRDIFF_MAX));  // what a vector may hold, but no heap can
+    sizes.push_back(std::size_t{1} << (sizeof(std::size_t) * 8 - 14));  // 1 PiB
+  }
+  for (std::size_t size : sizes) {
+    INFO(size);
+    const std::string message = CHECK_FAILS(ErrorKind::OutOfMemory, ByteArrayBuffer::allocate(size));
+    CHECK(message.find("ByteArrayBuffer::allocate(" + std::to_string(size) + ")") != std::string::npos);
+    CHECK_FAILS(ErrorKind::OutOfMemory, PlatformBuffer::allocate(size, AllocationZone::Heap));
+  }
+  CHECK(ByteArrayBuffer::allocate(100).capacity() == 100);  // the heap is fine
+}
