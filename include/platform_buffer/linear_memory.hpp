@@ -341,6 +341,7 @@ class LinearMemoryAllocator {
     if (!blocks_.reserveRecords(1)) return bookkeepingFailure();
     std::uint32_t block = blocks_.take(cls, dirty);
     if (block != kNoBlock) return block;
+    if (!reserveForGrowth()) return bookkeepingFailure();  // before the cache is touched
     if (cachedBytes_ != 0) {
       flushCache();
       block = blocks_.take(cls, dirty);
@@ -348,6 +349,11 @@ class LinearMemoryAllocator {
     }
     return growFor(cls, dirty, true);
   }
+
+  // What a growth needs of the bookkeeping, obtained before memory grows:
+  // records for two new ranges, the block and the release counter, and the
+  // page index for every address the region may reach.
+  bool reserveForGrowth() noexcept { return blocks_.reserveRecords(4) && blocks_.coverAddresses(addressLimit()); }
 
   void flushCache() noexcept {
     for (auto& list : cache_) {
@@ -390,9 +396,7 @@ class LinearMemoryAllocator {
   // `wanted`; otherwise only makes the region exist). Near the limit, or when
   // memory.grow refuses a step, it retries with the fewest pages that serve.
   [[gnu::noinline]] std::uint32_t growFor(std::uint32_t cls, std::uint32_t& dirty, bool wanted) {
-    // Records for two new ranges, the block and the counter; the index for every
-    // address the region may reach: all before memory grows.
-    if (!blocks_.reserveRecords(4) || !blocks_.coverAddresses(addressLimit())) return bookkeepingFailure();
+    if (!reserveForGrowth()) return bookkeepingFailure();
     const std::uint64_t bytes = wanted ? SizeClasses::bytes(cls) : 0;
     const bool first = counterOffset_ == 0;
     const std::uint64_t counter = first ? kGranule : 0;  // the release counter comes first
@@ -400,7 +404,7 @@ class LinearMemoryAllocator {
     const std::uint64_t end = region_.memoryEnd();
     const std::uint64_t tail = blocks_.freeBytesEndingAt(end);
     for (int attempt = 0; attempt < 2; ++attempt) {
-      const std::uint64_t need = counter + (bytes > tail && attempt == 0 ? bytes - tail : bytes);
+      const std::uint64_t need = counter + (attempt != 0 ? bytes : bytes > tail ? bytes - tail : 0);
       const std::uint64_t room = maxBytes_ - reserved_;
       const std::uint64_t fewest = std::max<std::uint64_t>(1, (need + kPageSize - 1) / kPageSize);
       if (fewest > room / kPageSize) return kNoBlock;

@@ -339,7 +339,11 @@ inline const char* BlockStore::inconsistency() const noexcept {
       return "a block's next neighbour does not follow it";
     if (block.prev != kNoBlock && (records_[block.prev].next != b || end(block.prev) != block.offset))
       return "a block's previous neighbour does not precede it";
-    if (find(block.offset) != b || find(end(b) - 1) != b) return "the page index does not find a block";
+    // The pages whose first byte the block holds point at it (so find() finds every byte).
+    for (std::uint64_t page = (block.offset + kPageBytes - 1) / kPageBytes; page * kPageBytes < end(b); ++page)
+      if (page >= pages_.size() || pages_[static_cast<std::size_t>(page)] != b) return "the page index misses a block";
+    if (block.prev == kNoBlock && block.offset % kPageBytes != 0) return "a chunk does not start on a page";
+    if (block.next == kNoBlock && end(b) % kPageBytes != 0) return "a chunk does not end on a page";
   }
   if (free != onLists) return "a free block is on no list";
   for (std::size_t page = 0; page < pages_.size(); ++page) {
