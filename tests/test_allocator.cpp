@@ -328,6 +328,7 @@ TEST_CASE("near the limit growth takes the fewest pages that serve", "[allocator
     CHECK(allocator.stats().bytesInUse == 8 * MiB - 16);  // all but the counter
     CHECK_CONSISTENT(allocator);
   }
+#if !PLATFORM_BUFFER_WASM32  // (natively memory ends where the simulated range does: the test leaves 1 MiB of it)
   SECTION("memory that refuses the preferred step") {
     LinearMemoryAllocator allocator(32, 64);
     REQUIRE(allocator.allocateHostBlock(28 * MiB) != 0);
@@ -341,6 +342,7 @@ TEST_CASE("near the limit growth takes the fewest pages that serve", "[allocator
     CHECK(allocator.allocateHostBlock(16) != 0);  // the first chunk's tail
     CHECK_CONSISTENT(allocator);
   }
+#endif
 }
 
 // ---- fragmentation ---------------------------------------------------------------

@@ -479,8 +479,10 @@ TEST_CASE("close to 4 GiB: 3.5 GB, then 256 MB served; exhaustion is a 0 or an e
           "[.][near-4gib]") {
   NoHandlerCalls handler;
   constexpr std::uint32_t MB = 1024 * 1024;
-  // On wasm32 malloc shares the memory: leave it room for the test's own needs.
-  std::free(std::malloc(16 * MB));
+  // On wasm32 malloc shares the memory: leave it room for the test's own needs
+  // (through a volatile pointer, or the compiler drops the pair).
+  void* volatile room = std::malloc(16 * MB);
+  std::free(room);
   std::vector<std::uint32_t> rest;
   rest.reserve(1024);
   const std::uint32_t big = platform_buffer_alloc(3584 * MB);
@@ -493,7 +495,9 @@ TEST_CASE("close to 4 GiB: 3.5 GB, then 256 MB served; exhaustion is a 0 or an e
   // Exhaustion: a 0 from the host ABI; then whatever still fits is served.
   CHECK(platform_buffer_alloc(512 * MB) == 0);
   for (std::uint32_t size = 64 * MB; size >= 16; size /= 2)
-    for (std::uint32_t offset; (offset = platform_buffer_alloc(size)) != 0;) rest.push_back(offset);
+    for (std::uint32_t offset; (offset = platform_buffer_alloc(size)) != 0;) {
+      rest.push_back(offset);
+    }
   CHECK(platform_buffer_alloc(16) == 0);
   CHECK(handler.calls() == 0);
   // The error paths report, through the handler, with nothing to allocate.

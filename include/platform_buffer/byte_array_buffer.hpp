@@ -56,7 +56,7 @@ class ByteArrayBuffer : public BufferCore<ByteArrayBuffer> {
     // is first tried with malloc, which answers instead. (A small one failing
     // means the heap is all but full; that still aborts.)
     if (size >= kProbedBytes) {
-      void* probe = std::malloc(size);
+      void* volatile probe = std::malloc(size);  // volatile: compilers drop an unused malloc/free pair
       if (PBUF_UNLIKELY(!probe)) {
         heapExhausted(size);
         return {};
