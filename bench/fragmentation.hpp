@@ -195,53 +195,49 @@ std::uint64_t growShrink(Heap& heap, std::size_t megabytes) {
   return t.peak();
 }
 
-// 64 live blocks, one replaced at random per step, their sizes drifting from
-// 64 B up to megabytes/64 x 1.5 and back down (each one 0.5 to 1.5 times the
-// current typical size).
-template <class Heap>
-std::uint64_t drifting(Heap& heap, std::size_t megabytes) {
+// `count` live blocks, one replaced at random per step (after the first
+// `count` steps), each new one of the size `sizeAt(step)` gives.
+template <class Heap, class SizeAt>
+std::uint64_t slots(Heap& heap, std::size_t count, std::size_t steps, Random& random, SizeAt sizeAt) {
   Tracked<Heap> t(heap);
-  Random random(11);
-  Vector<typename Tracked<Heap>::Held> slots;
-  const std::size_t steps = 40000;
-  const double top = static_cast<double>(megabytes * kMiB / 64) / 64.0;  // how far the typical size rises
+  Vector<typename Tracked<Heap>::Held> live;
   for (std::size_t i = 0; i < steps; ++i) {
-    const double phase = static_cast<double>(i) / steps;
-    const double rise = phase < 0.5 ? phase * 2 : (1 - phase) * 2;  // 0 -> 1 -> 0
-    const auto typical = static_cast<std::size_t>(64 * std::pow(top, rise));
-    const std::size_t size = typical / 2 + random.below(typical + 1);
-    if (slots.size() < 64) {
-      slots.push_back(t.allocate(size));
+    const std::size_t size = sizeAt(i);
+    if (live.size() < count) {
+      live.push_back(t.allocate(size));
     } else {
-      auto& slot = slots[random.below(64)];
+      auto& slot = live[random.below(count)];
       t.release(slot);
       slot = t.allocate(size);
     }
   }
-  for (const auto& h : slots) t.release(h);
+  for (const auto& h : live) t.release(h);
   return t.peak();
 }
 
+// 64 live blocks, their sizes drifting from 64 B up to megabytes/64 x 1.5 and
+// back down (each one 0.5 to 1.5 times the current typical size).
+template <class Heap>
+std::uint64_t drifting(Heap& heap, std::size_t megabytes) {
+  Random random(11);
+  const std::size_t steps = 40000;
+  const double top = static_cast<double>(megabytes * kMiB / 64) / 64.0;  // how far the typical size rises
+  return slots(heap, 64, steps, random, [&](std::size_t i) {
+    const double phase = static_cast<double>(i) / steps;
+    const double rise = phase < 0.5 ? phase * 2 : (1 - phase) * 2;  // 0 -> 1 -> 0
+    const auto typical = static_cast<std::size_t>(64 * std::pow(top, rise));
+    return typical / 2 + random.below(typical + 1);
+  });
+}
+
 // For reference: 256 live blocks of random sizes (16 B to 64 KiB, uniform in
-// their logarithm), one replaced at random per step.
+// their logarithm).
 template <class Heap>
 std::uint64_t randomSizes(Heap& heap, std::size_t megabytes) {
-  Tracked<Heap> t(heap);
   Random random(13);
-  Vector<typename Tracked<Heap>::Held> slots;
-  const std::size_t steps = megabytes * 5000;
-  for (std::size_t i = 0; i < steps; ++i) {
-    const std::size_t size = (std::size_t{16} << random.below(12)) + random.below(std::size_t{16} << random.below(12));
-    if (slots.size() < 256) {
-      slots.push_back(t.allocate(size));
-    } else {
-      auto& slot = slots[random.below(256)];
-      t.release(slot);
-      slot = t.allocate(size);
-    }
-  }
-  for (const auto& h : slots) t.release(h);
-  return t.peak();
+  return slots(heap, 256, megabytes * 5000, random, [&](std::size_t) {
+    return (std::size_t{16} << random.below(12)) + random.below(std::size_t{16} << random.below(12));
+  });
 }
 
 // The workloads by name, for tables. `bounded` ones are the five shapes of
