@@ -5,22 +5,41 @@
 # per benchmark, the median CPU time of each and the ratio (base time / this
 # time: above 1 means the working tree is faster). Absolute times drift on a
 # shared machine; alternating runs in one go keeps the ratio honest.
+# With WASM=1 the binaries are the wasm32 ones (Release, -msimd128, as scripts/bench.sh builds
+# them), run under Node.
 # Usage: bash scripts/bench-compare.sh [base-ref] [filter]
 #        ROUNDS=7 MIN_TIME=0.3 bash scripts/bench-compare.sh main 'alloc_release/(Linear|PlatformDirect)/'
+#        WASM=1 bash scripts/bench-compare.sh main alloc_release/
 set -euo pipefail
 cd "$(dirname "$0")/.."
 base=${1:-main}
 filter=${2:-alloc_release/}
 ROUNDS=${ROUNDS:-5}
 MIN_TIME=${MIN_TIME:-0.2}
-out=build/bench-compare
+WASM=${WASM:-0}
+out=build/bench-compare$([ "$WASM" = 1 ] && echo -wasm32)
 mkdir -p "$out"
 
 configure() {  # source dir, build dir
-  cmake -S "$1" -B "$2" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=clang++-19 \
-    -DPLATFORM_BUFFER_BENCHMARKS=ON -DPLATFORM_BUFFER_TESTS=OFF -DPLATFORM_BUFFER_EXAMPLES=OFF \
-    -DPLATFORM_BUFFER_INSTALL=OFF >/dev/null
+  if [ "$WASM" = 1 ]; then
+    cmake -S "$1" -B "$2" -G Ninja --toolchain "$PWD/cmake/wasi-toolchain.cmake" -DCMAKE_BUILD_TYPE=Release \
+      "-DCMAKE_CXX_FLAGS=-fno-exceptions -msimd128 -mbulk-memory" \
+      -DPLATFORM_BUFFER_BENCHMARKS=ON -DPLATFORM_BUFFER_TESTS=OFF -DPLATFORM_BUFFER_EXAMPLES=OFF \
+      -DPLATFORM_BUFFER_INSTALL=OFF >/dev/null
+  else
+    cmake -S "$1" -B "$2" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=clang++-19 \
+      -DPLATFORM_BUFFER_BENCHMARKS=ON -DPLATFORM_BUFFER_TESTS=OFF -DPLATFORM_BUFFER_EXAMPLES=OFF \
+      -DPLATFORM_BUFFER_INSTALL=OFF >/dev/null
+  fi
   cmake --build "$2" --target platform_buffer_bench -j2
+}
+
+run() {  # build dir
+  if [ "$WASM" = 1 ]; then
+    node --no-warnings --experimental-wasi-unstable-preview1 scripts/wasm-run.mjs "$1/bench/platform_buffer_bench.wasm" "${@:2}"
+  else
+    "$1/bench/platform_buffer_bench" "${@:2}"
+  fi
 }
 
 commit=$(git rev-parse "$base")
@@ -35,7 +54,7 @@ rm -f "$out"/*.json
 for round in $(seq 1 "$ROUNDS"); do
   echo "== round $round of $ROUNDS"
   for side in base this; do
-    "$out/$side/bench/platform_buffer_bench" --benchmark_filter="$filter" --benchmark_min_time="$MIN_TIME" \
+    run "$out/$side" --benchmark_filter="$filter" --benchmark_min_time="$MIN_TIME" \
       --benchmark_format=json >"$out/$side-$round.json" 2>/dev/null
   done
 done
