@@ -179,8 +179,7 @@ test('bad offsets and lengths fail with the documented codes and disturb nothing
   // An unrelated live allocation that must survive everything below.
   const witness = g.place(Uint8Array.from({ length: 64 }, (_, i) => (i * 7 + 1) & 0xFF));
   const intact = () => new Uint8Array(g.memory.buffer, witness, 64).every((b, i) => b === ((i * 7 + 1) & 0xFF));
-  // The first free sizes the guest's record of freed offsets (1 bit per 16 bytes
-  // of memory), growing its heap once: do it before taking the snapshot.
+  // A first round trip before the snapshot (it may set up the allocator's records).
   assert.equal(g.free(g.alloc(1)), Status.Ok);
   const before = g.snapshot();
 
