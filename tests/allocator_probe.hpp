@@ -89,6 +89,7 @@ struct AllocatorProbe {
   }
 
   static void flushCache(LinearMemoryAllocator& a) { a.flushCache(); }
+  static std::size_t spareRecords(const LinearMemoryAllocator& a) { return a.blocks_.spareRecords(); }
   static std::uint64_t cachedBytes(const LinearMemoryAllocator& a) { return a.cachedBytes_; }
 };
 

@@ -192,6 +192,29 @@ TEST_CASE("a bookkeeping failure at the first allocation reserves nothing", "[al
   CHECK_CONSISTENT(allocator);
 }
 
+// What a growth needs is obtained before the cache of released blocks is
+// merged back: a failure there leaves the cached blocks as they were.
+TEST_CASE("a bookkeeping failure before a growth leaves the cache of released blocks alone",
+          "[allocator][transactional]") {
+  LinearMemoryAllocator allocator(1, 64);
+  std::vector<std::uint32_t> small;
+  // Until one more record can be made without growing the records (a growth needs four).
+  do small.push_back(allocator.allocateHostBlock(16));
+  while (AllocatorProbe::spareRecords(allocator) != 1);
+  CHECK(allocator.freeHostBlock(small[small.size() / 2]) == Status::Ok);  // into the cache
+  REQUIRE(AllocatorProbe::cachedBytes(allocator) == 16);
+  const State before = State::of(allocator);
+  {
+    InjectedBookkeepingFailure inject(0);
+    CHECK(allocator.allocateHostBlock(2 * MiB) == 0);  // needs the region to grow
+    CHECK(inject.injected());
+  }
+  CHECK(State::of(allocator) == before);
+  CHECK(AllocatorProbe::cachedBytes(allocator) == 16);
+  CHECK(allocator.allocateHostBlock(2 * MiB) != 0);
+  CHECK_CONSISTENT(allocator);
+}
+
 TEST_CASE("releases, views, ownership changes and lookups never allocate bookkeeping", "[allocator][transactional]") {
   LinearMemoryAllocator allocator(1, 16);
   auto buffer = LinearBuffer::allocate(100, ByteOrder::BigEndian, allocator);

@@ -107,9 +107,11 @@ class BlockStore {
   const Block& operator[](std::uint32_t i) const noexcept { return records_[i]; }
 
   // ---- reservations: false when the records cannot grow (nothing changes) --
+  // How many records can be made before the records must grow.
+  std::size_t spareRecords() const noexcept { return spareCount_ + (records_.capacity() - records_.size()); }
   // Room for `spare` more records.
   [[nodiscard]] bool reserveRecords(std::size_t spare) noexcept {
-    if (spareCount_ + (records_.capacity() - records_.size()) >= spare) return true;
+    if (spareRecords() >= spare) return true;
     return records_.reserve(records_.size() + spare - spareCount_);
   }
   // The page index covers offsets [0, end).
