@@ -17,7 +17,8 @@ filter=${2:-alloc_release/}
 ROUNDS=${ROUNDS:-5}
 MIN_TIME=${MIN_TIME:-0.2}
 WASM=${WASM:-0}
-out=build/bench-compare$([ "$WASM" = 1 ] && echo -wasm32)
+out=build/bench-compare
+[ "$WASM" = 1 ] && out=build/bench-compare-wasm32
 mkdir -p "$out"
 
 configure() {  # source dir, build dir
