@@ -4,14 +4,15 @@
 // missed by how much. Several files per target are allowed: each benchmark
 // keeps its best run (the least disturbed by other load on the machine).
 //   node bench/report.mjs --out FILE --machine TEXT --compiler TEXT ... \
-//        --native a.json [--native b.json] --wasm c.json --dataview d.json
+//        --native a.json [--native b.json] --wasm c.json --dataview d.json \
+//        [--fragmentation native.json] [--fragmentation wasm32.json]   (bench/fragmentation.cpp)
 import { readFileSync, writeFileSync } from 'node:fs';
 
-const args = { native: [], wasm: [], dataview: [], info: [] };
+const args = { native: [], wasm: [], dataview: [], info: [], fragmentation: [] };
 for (let i = 2; i < process.argv.length; i += 2) {
   const key = process.argv[i].replace(/^--/, '');
   const value = process.argv[i + 1];
-  if (['native', 'wasm', 'dataview', 'info'].includes(key)) args[key].push(value);
+  if (['native', 'wasm', 'dataview', 'info', 'fragmentation'].includes(key)) args[key].push(value);
   else args[key] = value;
 }
 
@@ -138,6 +139,41 @@ function targetsFor(label, t, dataview) {
   }
 }
 
+// ---- fragmentation (bench/fragmentation.cpp) -----------------------------------------
+// Rows of every file: { workload, shape, bounded, allocator, reserved, peak_live, initial, target }.
+const fragmentationRows = args.fragmentation.flatMap((file) => {
+  const report = JSON.parse(readFileSync(file, 'utf8'));
+  return report.fragmentation.map((row) => ({ ...row, target: report.target, megabytes: report.megabytes }));
+});
+
+function fragmentationTargets() {
+  for (const row of fragmentationRows) {
+    if (!row.bounded || row.allocator !== 'LinearMemoryAllocator') continue;
+    // Reserved within 2x the peak in use, plus the initial reservation.
+    check(`${row.target}: fragmentation, reserved ≤ 2x peak live + initial`, row.workload,
+          (row.reserved - row.initial) / row.peak_live, 2, true);
+  }
+}
+
+function fragmentationTable() {
+  const columns = [];
+  for (const row of fragmentationRows) {
+    const column = `${row.allocator} (${row.target})`;
+    if (!columns.includes(column)) columns.push(column);
+  }
+  const workloads = [...new Set(fragmentationRows.map((row) => row.workload))];
+  const lines = [`| workload | shape | ${columns.join(' | ')} |`, `|---|---|${columns.map(() => '---:').join('|')}|`];
+  for (const workload of workloads) {
+    const rows = fragmentationRows.filter((row) => row.workload === workload);
+    const cells = columns.map((column) => {
+      const row = rows.find((r) => `${r.allocator} (${r.target})` === column);
+      return row ? `${row.ratio.toFixed(2)}x (${(row.reserved / 2 ** 20).toFixed(1)} / ${(row.peak_live / 2 ** 20).toFixed(1)} MiB)` : '';
+    });
+    lines.push(`| ${workload}${rows[0].bounded ? '' : ' (reference)'} | ${rows[0].shape} | ${cells.join(' | ')} |`);
+  }
+  return lines.join('\n');
+}
+
 // ---- the report ------------------------------------------------------------------
 const native = table(load(args.native));
 const dataview = args.dataview.length ? load(args.dataview) : null;
@@ -147,6 +183,7 @@ const wasm = table(wasmResults);
 
 targetsFor('native', native, null);
 if (args.wasm.length) targetsFor('wasm32', wasm, dataview);
+fragmentationTargets();
 
 const out = [];
 out.push('# Benchmark results');
@@ -179,6 +216,18 @@ if (args.wasm.length) {
   out.push('## wasm32 (Node, `-msimd128`)');
   out.push('');
   out.push(markdownTable(wasm));
+  out.push('');
+}
+if (fragmentationRows.length) {
+  out.push('## Fragmentation: reserved / peak live');
+  out.push('');
+  out.push('Memory reserved over the peak of live bytes (as requested) on the workloads of `bench/fragmentation.hpp`,');
+  out.push('run by `platform_buffer_fragmentation`: LinearMemoryAllocator host blocks (1 MiB reserved at first, counted in');
+  out.push('its reserved bytes), and natively glibc malloc in a fresh process (its heap growth plus mapped chunks, at');
+  out.push(`their largest). Peaks of about ${fragmentationRows[0].megabytes} MiB. The reference rows are outside the 2x promise:`);
+  out.push('`rising_pinned` pins a hole in every phase that later sizes cannot use (address-ordered best fit reaches 2.5x).');
+  out.push('');
+  out.push(fragmentationTable());
   out.push('');
 }
 out.push('## Benchmarks');

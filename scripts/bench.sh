@@ -22,12 +22,12 @@ rm -f "$out"/*.json
 echo "== native build ($CXX_NATIVE, Release)"
 cmake -S . -B build/bench-native -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER="$CXX_NATIVE" \
   -DPLATFORM_BUFFER_BENCHMARKS=ON -DPLATFORM_BUFFER_TESTS=OFF -DPLATFORM_BUFFER_EXAMPLES=OFF >/dev/null
-cmake --build build/bench-native --target platform_buffer_bench -j2
+cmake --build build/bench-native --target platform_buffer_bench platform_buffer_fragmentation -j2
 
 echo "== wasm32 build (Release, -msimd128)"
 cmake --preset wasm32 -B build/bench-wasm32 -DCMAKE_BUILD_TYPE=Release \
   -DPLATFORM_BUFFER_BENCHMARKS=ON -DPLATFORM_BUFFER_TESTS=OFF -DPLATFORM_BUFFER_EXAMPLES=OFF >/dev/null
-cmake --build build/bench-wasm32 --target platform_buffer_bench -j2
+cmake --build build/bench-wasm32 --target platform_buffer_bench platform_buffer_fragmentation -j2
 
 flags=(--benchmark_min_time="$MIN_TIME" --benchmark_format=json)
 for run in $(seq 1 "$RUNS"); do
@@ -36,6 +36,10 @@ for run in $(seq 1 "$RUNS"); do
   "${NODE[@]}" scripts/wasm-run.mjs build/bench-wasm32/bench/platform_buffer_bench.wasm "${flags[@]}" >"$out/wasm32-$run.json"
   "${NODE[@]}" bench/js/dataview-bench.mjs "${flags[@]}" >"$out/dataview-$run.json"
 done
+
+echo "== fragmentation: reserved / peak live, native (with glibc malloc) and wasm32"
+./build/bench-native/bench/platform_buffer_fragmentation >"$out/fragmentation-native.json"
+"${NODE[@]}" scripts/wasm-run.mjs build/bench-wasm32/bench/platform_buffer_fragmentation.wasm >"$out/fragmentation-wasm32.json"
 
 cpu=$(lscpu | sed -n 's/^Model name: *//p' | head -1)
 info=(
@@ -48,4 +52,5 @@ info=(
 node bench/report.mjs --out bench/RESULTS.md "${info[@]}" \
   $(for f in "$out"/native-*.json; do echo --native "$f"; done) \
   $(for f in "$out"/wasm32-*.json; do echo --wasm "$f"; done) \
-  $(for f in "$out"/dataview-*.json; do echo --dataview "$f"; done)
+  $(for f in "$out"/dataview-*.json; do echo --dataview "$f"; done) \
+  --fragmentation "$out/fragmentation-native.json" --fragmentation "$out/fragmentation-wasm32.json"

@@ -7,9 +7,17 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "catch.hpp"
+
+#if !PLATFORM_BUFFER_WASM32
+#  include <sys/wait.h>
+#  include <unistd.h>
+#  include <csignal>
+#  include <cstdio>
+#endif
 
 namespace test {
 
@@ -114,6 +122,35 @@ template <> struct ExceptionFor<ErrorKind::InvalidState> { using type = std::log
       CHECK(::test::recorded().kind == expected_kind);                                                    \
       return ::test::recorded().message;                                                         \
     }()
+#endif
+
+#if !PLATFORM_BUFFER_WASM32
+// Runs `body` in a child process; returns whether it died by a signal (a
+// trap), and its stderr. (WASI cannot fork: wasm32 checks traps with a
+// program of its own, see tests/wasm/.)
+template <class Body>
+std::pair<bool, std::string> runInChild(Body body) {
+  int fds[2];
+  REQUIRE(pipe(fds) == 0);
+  const pid_t child = fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    dup2(fds[1], 2);
+    // The child must die as a user's program would, not through Catch2's own signal handlers.
+    for (int sig : {SIGILL, SIGTRAP, SIGABRT, SIGSEGV}) std::signal(sig, SIG_DFL);
+    (void)std::freopen("/dev/null", "w", stdout);
+    body();
+    _exit(0);
+  }
+  close(fds[1]);
+  std::string output;
+  char chunk[256];
+  for (ssize_t n; (n = read(fds[0], chunk, sizeof chunk)) > 0;) output.append(chunk, static_cast<std::size_t>(n));
+  close(fds[0]);
+  int status = 0;
+  waitpid(child, &status, 0);
+  return {WIFSIGNALED(status), output};
+}
 #endif
 
 }  // namespace test

@@ -3,12 +3,6 @@
 // has none.
 #include "support.hpp"
 
-#if !PLATFORM_BUFFER_WASM32
-#  include <sys/wait.h>
-#  include <unistd.h>
-#  include <csignal>
-#endif
-
 using namespace test;
 
 TEST_CASE("messages name the operation, the sizes and the cursors", "[errors]") {
@@ -57,33 +51,6 @@ TEST_CASE("setErrorHandler returns the previous handler and nullptr restores the
 }
 
 #if !PLATFORM_BUFFER_WASM32
-namespace {
-// Runs `body` in a child process; returns whether it died by a signal, and its stderr.
-template <class Body>
-std::pair<bool, std::string> runInChild(Body body) {
-  int fds[2];
-  REQUIRE(pipe(fds) == 0);
-  const pid_t child = fork();
-  REQUIRE(child >= 0);
-  if (child == 0) {
-    dup2(fds[1], 2);
-    // The child must die as a user's program would, not through Catch2's own signal handlers.
-    for (int sig : {SIGILL, SIGTRAP, SIGABRT, SIGSEGV}) std::signal(sig, SIG_DFL);
-    std::freopen("/dev/null", "w", stdout);
-    body();
-    _exit(0);
-  }
-  close(fds[1]);
-  std::string output;
-  char chunk[256];
-  for (ssize_t n; (n = read(fds[0], chunk, sizeof chunk)) > 0;) output.append(chunk, static_cast<std::size_t>(n));
-  close(fds[0]);
-  int status = 0;
-  waitpid(child, &status, 0);
-  return {WIFSIGNALED(status), output};
-}
-}  // namespace
-
 TEST_CASE("the default handler prints the message and traps", "[errors]") {
   auto [signalled, output] = runInChild([] {
     defaultErrorHandler(ErrorKind::BufferUnderflow, "readInt needs 4 bytes but 2 remain (position 0, limit 2)");

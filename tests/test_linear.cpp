@@ -134,7 +134,7 @@ TEST_CASE("sizes that cannot exist in 32-bit linear memory are refused, not wrap
                            std::size_t{UINT32_MAX - 15}, std::size_t{0xFFFF0000u}}) {
     INFO(size);
     CHECK_FAILS(ErrorKind::OutOfMemory, LinearBuffer::allocate(size, ByteOrder::BigEndian, allocator));
-    CHECK(allocator.allocateBlock(size, BlockOwner::Host) == 0);
+    CHECK(allocator.allocateHostBlock(size) == 0);
   }
   const auto after = allocator.stats();
   CHECK(after.bytesInUse == before.bytesInUse);
@@ -176,37 +176,39 @@ TEST_CASE("views keep their block alive; the block returns with the last one", "
 }
 
 TEST_CASE("host blocks: unknown offsets, double frees and foreign blocks are refused", "[linear][host]") {
+  using host::Status;
   LinearMemoryAllocator allocator;
   auto buffer = LinearBuffer::allocate(48, ByteOrder::BigEndian, allocator);
   buffer.writeInt(5);
-  const std::uint32_t host = allocator.allocateBlock(100, BlockOwner::Host);
+  const std::uint32_t host = allocator.allocateHostBlock(100);
   REQUIRE(host != 0);
   CHECK(allocator.isHostOwned(host));
   CHECK(allocator.blockCapacity(host) >= 100);
   const auto before = allocator.stats();
   for (std::uint32_t bad : {0u, 1u, host + 16, host + 1, buffer.baseOffset() + 16, 0xFFFFFFF0u, 0xFFFFFFFFu}) {
     INFO(bad);
-    CHECK(allocator.freeHostBlock(bad) == BlockStatus::NotABlock);
+    CHECK(allocator.freeHostBlock(bad) == Status::UnknownOffset);
   }
-  CHECK(allocator.freeHostBlock(buffer.baseOffset()) == BlockStatus::NotHostOwned);
+  CHECK(allocator.freeHostBlock(buffer.baseOffset()) == Status::NotHostOwned);
   CHECK(allocator.stats().liveBuffers == before.liveBuffers);
-  CHECK(allocator.freeHostBlock(host) == BlockStatus::Ok);
-  CHECK(allocator.freeHostBlock(host) == BlockStatus::NotABlock);  // double free
+  CHECK(allocator.freeHostBlock(host) == Status::Ok);
+  CHECK(allocator.freeHostBlock(host) == Status::DoubleFree);
   CHECK(buffer.getInt(0) == 5);
-  CHECK(allocator.allocateBlock(0, BlockOwner::Host) != 0);  // the allocator itself serves 0 bytes as one granule
+  CHECK(allocator.allocateHostBlock(0) != 0);  // the allocator itself serves 0 bytes as one granule
 }
 
 TEST_CASE("a block moves between host and buffer ownership", "[linear][host]") {
+  using host::Status;
   LinearMemoryAllocator allocator;
-  const std::uint32_t input = allocator.allocateBlock(32, BlockOwner::Host);
-  BlockStatus status{};
+  const std::uint32_t input = allocator.allocateHostBlock(32);
+  Status status{};
   auto tooLong = LinearBuffer::adoptHostBlock(input, 4096, ByteOrder::BigEndian, allocator, status);
-  CHECK(status == BlockStatus::TooLong);
+  CHECK(status == Status::TooLong);
   CHECK(tooLong.capacity() == 0);
   auto adopted = LinearBuffer::adoptHostBlock(input, 32, ByteOrder::BigEndian, allocator, status);
-  CHECK(status == BlockStatus::Ok);
+  CHECK(status == Status::Ok);
   CHECK(adopted.baseOffset() == input);
-  CHECK(allocator.freeHostBlock(input) == BlockStatus::NotHostOwned);  // the guest owns it now
+  CHECK(allocator.freeHostBlock(input) == Status::NotHostOwned);  // the guest owns it now
 
   auto view = adopted.slice();
   CHECK(adopted.releaseToHost() == 0);  // a view is alive: refused, nothing changes
@@ -215,7 +217,7 @@ TEST_CASE("a block moves between host and buffer ownership", "[linear][host]") {
   CHECK(adopted.releaseToHost() == input);
   CHECK(adopted.capacity() == 0);
   CHECK(allocator.isHostOwned(input));
-  CHECK(allocator.freeHostBlock(input) == BlockStatus::Ok);
+  CHECK(allocator.freeHostBlock(input) == Status::Ok);
   CHECK(allocator.stats().liveBuffers == 0);
 }
 

@@ -40,7 +40,7 @@ class Guest {
 
   // Copies `bytes` into a new guest block; returns its offset.
   place(bytes) {
-    const offset = this.alloc(Math.max(bytes.length, 1));  // alloc(0) is refused: an empty input still needs a block
+    const offset = this.alloc(Math.max(bytes.length, 1));  // alloc(0) gives 0 (an empty input needs no block, but this places one)
     assert.notEqual(offset, 0, `alloc(${bytes.length}) failed`);
     new Uint8Array(this.memory.buffer, offset, bytes.length).set(bytes);
     return offset;
@@ -181,8 +181,7 @@ test('bad offsets and lengths fail with the documented codes and disturb nothing
   // An unrelated live allocation that must survive everything below.
   const witness = g.place(Uint8Array.from({ length: 64 }, (_, i) => (i * 7 + 1) & 0xFF));
   const intact = () => new Uint8Array(g.memory.buffer, witness, 64).every((b, i) => b === ((i * 7 + 1) & 0xFF));
-  // The first free sizes the guest's record of freed offsets (1 bit per 16 bytes
-  // of memory), growing its heap once: do it before taking the snapshot.
+  // A first round trip before the snapshot (it may set up the allocator's records).
   assert.equal(g.free(g.alloc(1)), Status.Ok);
   const before = g.snapshot();
 
@@ -264,6 +263,45 @@ function runRoundTrips(g, calls, options) {
   }
   return { afterThousand, atEnd: g.snapshot() };
 }
+
+test('an empty input is valid at any offset and needs no block', async () => {
+  // jco passes (1, 0) for "", an empty list can come as (0, 0): the guest takes nothing then.
+  const g = await Guest.create();
+  const before = g.snapshot();
+  const banner = g.exports.banner_offset() >>> 0;
+  for (const offset of [0, 1, 8, banner, 0xFFFFFFF0]) {
+    const r = g.rawCall('reverse_text', offset, 0);
+    assert.notEqual(r.offset, 0, `reverse_text(${offset}, 0) failed with status ${r.length}`);
+    assert.equal(r.length, 0);
+    assert.equal(g.free(r.offset), Status.Ok);  // an empty result is a block too
+  }
+  assert.equal(g.free(banner), Status.NotHostOwned);  // the guest's own block was not taken
+  assert.deepEqual(g.snapshot(), before);
+});
+
+test('a host sees a block released through the release counter and the block generation', async () => {
+  // What JavaScript's checked views do (docs/host-abi.md): record the generation
+  // of the viewed block, re-ask it only when the counter moved.
+  const g = await Guest.create();
+  const x = g.exports;
+  const counterAt = x.platform_buffer_release_counter() >>> 0;
+  assert.notEqual(counterAt, 0);
+  const count = () => new DataView(g.memory.buffer).getUint32(counterAt, true);
+  const input = g.place(utf8.encode('abcdef'));
+  const generation = x.platform_buffer_block_generation(input) >>> 0;
+  assert.notEqual(generation, 0);
+  assert.equal(x.platform_buffer_block_generation(input + 5) >>> 0, generation);  // any byte of the block
+  const before = count();
+  const r = g.rawCall('reverse_text', input, 6);  // the guest takes the input and frees it
+  assert.notEqual(r.offset, 0);
+  assert.equal(count(), before + 1);
+  assert.notEqual(x.platform_buffer_block_generation(input) >>> 0, generation);  // gone, or someone else's now
+  const resultGeneration = x.platform_buffer_block_generation(r.offset) >>> 0;
+  assert.notEqual(resultGeneration, 0);
+  assert.equal(g.free(r.offset), Status.Ok);
+  assert.equal(count(), before + 2);
+  assert.equal(x.platform_buffer_block_generation(r.offset) >>> 0, 0);
+});
 
 test('100,000 round trips of varying sizes leak nothing', async () => {
   const g = await Guest.create();

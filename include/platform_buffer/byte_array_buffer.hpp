@@ -4,6 +4,8 @@
 
 #include <atomic>
 #include <cstdint>
+#include <cstdlib>
+#include <new>
 #include <span>
 #include <utility>
 #include <vector>
@@ -34,14 +36,35 @@ class ByteArrayBuffer : public BufferCore<ByteArrayBuffer> {
   // An empty buffer (capacity 0).
   ByteArrayBuffer() noexcept = default;
 
-  // A new buffer of `size` zero bytes.
+  // A new buffer of `size` zero bytes. OutOfMemoryError, naming the request,
+  // when the heap cannot hold it.
   static ByteArrayBuffer allocate(std::size_t size, ByteOrder order = ByteOrder::BigEndian) {
     if (PBUF_UNLIKELY(size > static_cast<std::size_t>(PTRDIFF_MAX))) {
       detail::raisef(ErrorKind::OutOfMemory, "ByteArrayBuffer::allocate(%zu): the size exceeds what a vector can hold",
                      size);
       return {};
     }
+#if PLATFORM_BUFFER_HAS_EXCEPTIONS
+    try {
+      return ByteArrayBuffer(new detail::HeapStorage{std::vector<std::uint8_t>(size)}, order);
+    } catch (const std::bad_alloc&) {
+      heapExhausted(size);
+    }
+#else
+    // Without exceptions a failing operator new aborts the program (on wasm32
+    // with "bad_alloc was thrown in -fno-exceptions mode"), so a large request
+    // is first tried with malloc, which answers instead. (A small one failing
+    // means the heap is all but full; that still aborts.)
+    if (size >= kProbedBytes) {
+      void* volatile probe = std::malloc(size);  // volatile: compilers drop an unused malloc/free pair
+      if (PBUF_UNLIKELY(!probe)) {
+        heapExhausted(size);
+        return {};
+      }
+      std::free(probe);
+    }
     return ByteArrayBuffer(new detail::HeapStorage{std::vector<std::uint8_t>(size)}, order);
+#endif
   }
 
   // Takes the vector over without copying; the buffer covers all of it.
@@ -77,6 +100,15 @@ class ByteArrayBuffer : public BufferCore<ByteArrayBuffer> {
  private:
   friend class BufferCore<ByteArrayBuffer>;
   friend class PlatformBuffer;
+
+#if !PLATFORM_BUFFER_HAS_EXCEPTIONS
+  static constexpr std::size_t kProbedBytes = 64 * 1024;
+#endif
+
+  PBUF_FAIL_NORETURN PBUF_COLD static void heapExhausted(std::size_t size) {
+    detail::raisef(ErrorKind::OutOfMemory,
+                   "ByteArrayBuffer::allocate(%zu) cannot be served: the heap has no room for %zu bytes", size, size);
+  }
 
   ByteArrayBuffer(detail::HeapStorage* storage, ByteOrder order) noexcept
       : state_(detail::BufferState::over(storage->bytes.data(), storage->bytes.size(), order)), storage_(storage) {}

@@ -118,13 +118,22 @@ PBUF_FAIL_NORETURN PBUF_COLD inline void raise(ErrorKind kind, const std::string
 }
 
 // printf-style message, then raise(): keeps formatting off the hot paths.
+// Without exceptions the handler gets the text from the stack: reporting an
+// exhausted heap must not need the heap.
 PBUF_FAIL_NORETURN PBUF_COLD PBUF_PRINTF(2, 3) inline void raisef(ErrorKind kind, const char* format, ...) {
   char text[512];
   va_list args;
   va_start(args, format);
   std::vsnprintf(text, sizeof text, format, args);
   va_end(args);
+#if PLATFORM_BUFFER_HAS_EXCEPTIONS
   raise(kind, std::string(text));
+#else
+  errorHandler()(kind, text);
+#  if !PLATFORM_BUFFER_RECOVERABLE_ERRORS
+  PBUF_TRAP();
+#  endif
+#endif
 }
 
 // The bounds failures of the read/write core, out of line and cold.

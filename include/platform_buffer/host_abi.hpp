@@ -1,248 +1,145 @@
-// Host and guest data exchange through linear memory (docs/host-abi.md).
-//
-// Include this header in exactly one translation unit of a wasm module: it
-// defines and exports the allocator a host calls to place data in the guest
-// and to free what the guest returns, all backed by
-// LinearMemoryAllocator::global(). A block the host gets stays valid until
-// the host frees it, across any number of calls.
+// The host ABI: the functions a host calls to place data in a wasm guest and
+// to free what the guest returns (docs/host-abi.md), all backed by
+// LinearMemoryAllocator::global(). Including this header defines and exports
+// them, so it goes in exactly one translation unit of a module; other
+// translation units include <platform_buffer/host_exchange.hpp> (the
+// guest-side helpers, also included here).
 //
 //   platform_buffer_alloc(size) -> offset         0 when it cannot
 //   platform_buffer_free(offset) -> status        host::Status, 0 = Ok
-//   cabi_realloc(old_ptr, old_size, align, new_size) -> offset   (component model)
+//   cabi_realloc(old_ptr, old_size, align, new_size) -> offset   (component model; traps when it cannot)
 //   platform_buffer_bytes_in_use / _live_blocks / _reserved_bytes -> u32   (leak checks)
+//   platform_buffer_block_generation(offset) -> u32, platform_buffer_release_counter() -> offset
+//                                                 (stale-view checks: JavaScript's checked mode)
 //
-// Other translation units of the same module that want only the guest-side
-// helpers (host::adoptInput, host::returnToHost, ...) define
-// PLATFORM_BUFFER_HOST_ABI_HELPERS_ONLY before including it, so the exports
-// are not defined twice. Natively (no wasm) the exports are plain inline
-// extern "C" functions over the simulated linear memory, so a native program
-// or test calls them as a host would and may include the header anywhere.
-//
-// No function here traps or calls the error handler: every failure is a
-// return value, and a failed call changes nothing.
+// A block the host gets stays valid until the host frees it, across any
+// number of calls. No function here traps or calls the error handler but
+// cabi_realloc, which the canonical ABI requires to trap on a request it
+// cannot serve: every failure is a return value, and a failed call changes
+// nothing. Natively (no wasm) the exports are plain inline extern "C"
+// functions over the simulated linear memory, so a native program or test
+// calls them as a host would and may include the header anywhere.
 #pragma once
 
-#include <algorithm>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
-#include <optional>
-#include <vector>
 
-#include "linear_buffer.hpp"
-#include "linear_memory.hpp"
+#include "host_exchange.hpp"
 
-// Declares a function the host can call by `name`. For the guest's own
-// exported functions as well: PLATFORM_BUFFER_EXPORT(reverse_text) std::uint64_t reverse_text(...).
-#if PLATFORM_BUFFER_WASM32
-#  define PLATFORM_BUFFER_EXPORT(name) extern "C" __attribute__((export_name(#name)))
-#else
-#  define PLATFORM_BUFFER_EXPORT(name) extern "C"
-#endif
+// (Before host_exchange.hpp existed, other translation units defined
+// PLATFORM_BUFFER_HOST_ABI_HELPERS_ONLY to get only the helpers from here; it
+// still works, but include host_exchange.hpp instead.)
+#if !defined(PLATFORM_BUFFER_HOST_ABI_HELPERS_ONLY) || !PLATFORM_BUFFER_WASM32
 
-namespace platform_buffer::host {
+// Natively the exports are inline, so that any number of translation units
+// may include this header; on wasm32 each is defined once, by the one that does.
+#  if PLATFORM_BUFFER_WASM32
+#    define PBUF_HOST_ABI_INLINE
+#  else
+#    define PBUF_HOST_ABI_INLINE inline
+#  endif
 
-// Status codes, as returned by platform_buffer_free and carried by a failed
-// Result. Codes 1-4 mean the call refused an offset/length and took nothing.
-enum class Status : std::uint32_t {
-  Ok = 0,
-  UnknownOffset = 1,  // not the start of a live block: never allocated, inside a block, or past memory
-  DoubleFree = 2,     // a block the host already freed (or already handed to the guest)
-  NotHostOwned = 3,   // a live block that belongs to the guest (a LinearBuffer), not to the host
-  TooLong = 4,        // a length past the end of the block (so also any length past the end of memory)
-  OutOfMemory = 5,    // the guest could not allocate its result
-  InvalidInput = 6,   // the guest rejected the input's contents (a generic code)
-  FirstApplicationCode = 256,  // codes from here on are the guest application's own
-};
+namespace platform_buffer::host::detail {
 
-// A guest function's result, one i64: (offset << 32) | length on success.
-// A block never starts at offset 0, so a zero high half means failure and
-// the low half is then the Status (never 0). The host reads `length` bytes
-// at `offset`, then frees the block with platform_buffer_free(offset). A
-// successful empty result still has a block (length 0), so "free every
-// successful result" holds without exceptions.
-using Result = std::uint64_t;
-
-constexpr Result success(std::uint32_t offset, std::uint32_t length) noexcept {
-  return (Result{offset} << 32) | length;
-}
-constexpr Result failure(std::uint32_t code) noexcept { return code; }
-constexpr Result failure(Status status) noexcept { return static_cast<std::uint32_t>(status); }
-constexpr bool isFailure(Result r) noexcept { return (r >> 32) == 0; }
-constexpr std::uint32_t resultOffset(Result r) noexcept { return static_cast<std::uint32_t>(r >> 32); }
-constexpr std::uint32_t resultLength(Result r) noexcept { return isFailure(r) ? 0 : static_cast<std::uint32_t>(r); }
-constexpr std::uint32_t resultStatus(Result r) noexcept { return isFailure(r) ? static_cast<std::uint32_t>(r) : 0; }
-
-namespace detail {
-
-// Offsets (one bit per 16-byte granule) the host has given back, by freeing
-// the block or by passing it to the guest as input. The allocator says only
-// "not a live block"; this tells a double free from an offset never handed
-// out. Bits are never cleared: an offset that is live again is recognised
-// by the allocator first. Sized to the whole region at once, so it grows
-// only when the region does.
-inline std::vector<bool>& releasedOffsets() {
-  static auto* bits = new std::vector<bool>();  // like global(): never destroyed
-  return *bits;
-}
-
-inline std::uint64_t addressEnd() { return LinearMemoryAllocator::global().memoryEnd(); }
-
-inline void markReleased(std::uint32_t offset) {
-  auto& bits = releasedOffsets();
-  const std::size_t index = offset / LinearMemoryAllocator::kGranule;
-  if (index >= bits.size())
-    bits.resize(std::max<std::size_t>(index + 1, static_cast<std::size_t>(addressEnd() / LinearMemoryAllocator::kGranule)));
-  bits[index] = true;
-}
-
-inline bool wasReleased(std::uint32_t offset) {
-  const auto& bits = releasedOffsets();
-  const std::size_t index = offset / LinearMemoryAllocator::kGranule;
-  return offset % LinearMemoryAllocator::kGranule == 0 && index < bits.size() && bits[index];
-}
-
-inline Status statusOf(BlockStatus s, std::uint32_t offset) {
-  switch (s) {
-    case BlockStatus::Ok: return Status::Ok;
-    case BlockStatus::NotABlock: return wasReleased(offset) ? Status::DoubleFree : Status::UnknownOffset;
-    case BlockStatus::NotHostOwned: return Status::NotHostOwned;
-    case BlockStatus::TooLong: return Status::TooLong;
-  }
-  return Status::UnknownOffset;
-}
-
-}  // namespace detail
-
-// ---- guest side: input -------------------------------------------------------
-// Takes over the block the host placed input in: on Ok, `out` covers
-// [offset, offset + length) and frees the block when it dies, so the host
-// must not free it. Any other status (UnknownOffset, DoubleFree,
-// NotHostOwned, TooLong) leaves `out` and the block alone; return it to the
-// host with failure(status).
-inline Status adoptInput(std::uint32_t offset, std::uint32_t length, LinearBuffer& out,
-                         ByteOrder order = ByteOrder::BigEndian) {
-  auto& allocator = LinearMemoryAllocator::global();
-  BlockStatus status;
-  LinearBuffer adopted = LinearBuffer::adoptHostBlock(offset, length, order, allocator, status);
-  if (status != BlockStatus::Ok) return detail::statusOf(status, offset);
-  detail::markReleased(offset);  // a later host free of it is a double free
-  out = std::move(adopted);
-  return Status::Ok;
-}
-
-// ---- guest side: results -------------------------------------------------------
-// A zeroed buffer of `size` bytes for a result, or nullopt when memory is
-// exhausted: unlike LinearBuffer::allocate it never calls the error handler
-// (which traps by default), so the guest can return failure(Status::OutOfMemory).
-inline std::optional<LinearBuffer> tryAllocate(std::size_t size, ByteOrder order = ByteOrder::BigEndian) {
-  auto& allocator = LinearMemoryAllocator::global();
-  const std::uint32_t offset = allocator.allocateBlock(size, BlockOwner::Host);
-  if (offset == 0) return std::nullopt;
-  BlockStatus status;  // Ok: the block was just made for `size` bytes
-  return std::optional<LinearBuffer>(LinearBuffer::adoptHostBlock(offset, size, order, allocator, status));
-}
-
-// Hands the buffer's remaining bytes [position, limit) to the host as a
-// Result (call resetForRead() after writing). The block itself moves to the
-// host without a copy; the bytes are only copied when other views of the
-// block are alive or the buffer is not from the global allocator. Fails
-// only with OutOfMemory (for that copy).
-inline Result returnToHost(LinearBuffer buffer) {
-  auto& allocator = LinearMemoryAllocator::global();
-  const std::size_t length = buffer.remaining();
-  if (buffer.allocator() == &allocator) {
-    const std::uint32_t data = buffer.linearMemoryOffset();
-    const std::uint32_t block = buffer.releaseToHost();
-    if (block != 0) {
-      std::uint8_t* p = allocator.pointer(block);
-      // A host block is addressable to its end (sanitizer builds poison a buffer's rounding slack).
-      PBUF_UNPOISON(p, allocator.blockCapacity(block));
-      // The host frees by the block's offset, so the bytes must start there.
-      if (data != block) std::memmove(p, allocator.pointer(data), length);
-      return success(block, static_cast<std::uint32_t>(length));
-    }
-  }
-  const std::uint32_t block = allocator.allocateBlock(length, BlockOwner::Host, false);
-  if (block == 0) return failure(Status::OutOfMemory);
-  if (length != 0) std::memcpy(allocator.pointer(block), buffer.data() + buffer.position(), length);
-  return success(block, static_cast<std::uint32_t>(length));
-}
-
-// ---- host side: what the exports below do -------------------------------------------
-inline std::uint32_t allocateBlock(std::uint32_t size) {
-  if (size == 0) return 0;  // nothing to place; 0 also keeps "0 = no block" unambiguous
-  return LinearMemoryAllocator::global().allocateBlock(size, BlockOwner::Host);
-}
-
-inline Status freeBlock(std::uint32_t offset) {
-  auto& allocator = LinearMemoryAllocator::global();
-  const BlockStatus status = allocator.freeHostBlock(offset);
-  if (status != BlockStatus::Ok) return detail::statusOf(status, offset);
-  detail::markReleased(offset);
-  return Status::Ok;
-}
-
-// The canonical ABI's realloc. Blocks are 16-byte aligned, so any power-of-two
-// align <= 16 is met; a larger or non-power-of-two align cannot be promised
-// and returns 0. Returns 0, changing nothing, also when new_size is 0, when
-// old_ptr is not a live host block (or old_size is past its end), and when
-// memory is exhausted: old_ptr then stays valid and the caller's to free.
-inline std::uint32_t reallocBlock(std::uint32_t oldPtr, std::uint32_t oldSize, std::uint32_t align, std::uint32_t newSize) {
+// cabi_realloc without its trap: the new block, or 0 (changing nothing) when
+// the request cannot be served.
+inline std::uint32_t reallocBlock(std::uint32_t oldPtr, std::uint32_t oldSize, std::uint32_t align,
+                                  std::uint32_t newSize) {
   if (align == 0 || (align & (align - 1)) != 0 || align > LinearMemoryAllocator::kGranule) return 0;
-  if (newSize == 0) return 0;
-  if (oldPtr == 0) return allocateBlock(newSize);
   auto& allocator = LinearMemoryAllocator::global();
-  if (allocator.checkHostBlock(oldPtr, oldSize) != BlockStatus::Ok) return 0;
+  if (oldPtr == 0) return allocator.allocateHostBlock(newSize);
+  if (allocator.checkHostBlock(oldPtr, oldSize) != Status::Ok) return 0;
   if (newSize <= allocator.blockCapacity(oldPtr)) {  // fits its size class: in place
     if (newSize > oldSize) std::memset(allocator.pointer(oldPtr) + oldSize, 0, newSize - oldSize);
     return oldPtr;
   }
-  const std::uint32_t moved = allocator.allocateBlock(newSize, BlockOwner::Host);
+  const std::uint32_t moved = allocator.allocateHostBlock(newSize);
   if (moved == 0) return 0;
   std::memcpy(allocator.pointer(moved), allocator.pointer(oldPtr), oldSize);  // oldSize < newSize here
-  freeBlock(oldPtr);
+  allocator.freeHostBlock(oldPtr);
   return moved;
 }
 
-}  // namespace platform_buffer::host
+// Why reallocBlock refused, through the error handler; then the trap.
+[[noreturn]] PBUF_COLD inline void trapUnservedRealloc(std::uint32_t oldPtr, std::uint32_t oldSize,
+                                                       std::uint32_t align, std::uint32_t newSize) {
+  auto& allocator = LinearMemoryAllocator::global();
+  const bool badAlign = align == 0 || (align & (align - 1)) != 0 || align > LinearMemoryAllocator::kGranule;
+  const Status old = oldPtr == 0 ? Status::Ok : allocator.checkHostBlock(oldPtr, oldSize);
+  char text[320];
+  std::snprintf(text, sizeof text,
+                "cabi_realloc(%u, %u, %u, %u) cannot be served: %s; the canonical ABI requires a trap "
+                "(it never checks for 0)",
+                oldPtr, oldSize, align, newSize,
+                badAlign ? "blocks are 16-byte aligned, so align must be a power of two up to 16"
+                : old != Status::Ok
+                    ? (old == Status::TooLong ? "old_size runs past old_ptr's block" : "old_ptr is not a live host block")
+                    : "linear memory is exhausted");
+  errorHandler()(badAlign || old != Status::Ok ? ErrorKind::InvalidArgument : ErrorKind::OutOfMemory, text);
+  PBUF_TRAP();
+}
 
-// ---- the exports ------------------------------------------------------------------
-#if !defined(PLATFORM_BUFFER_HOST_ABI_HELPERS_ONLY) || !PLATFORM_BUFFER_WASM32
-#  if PLATFORM_BUFFER_WASM32
-#    define PBUF_HOST_ABI_FN(name) extern "C" __attribute__((export_name(#name)))
-#  else
-#    define PBUF_HOST_ABI_FN(name) extern "C" inline
-#  endif
+}  // namespace platform_buffer::host::detail
 
 // A zeroed block of `size` bytes owned by the host, or 0 (size 0, too large, out of memory).
-PBUF_HOST_ABI_FN(platform_buffer_alloc) std::uint32_t platform_buffer_alloc(std::uint32_t size) {
-  return platform_buffer::host::allocateBlock(size);
+PLATFORM_BUFFER_EXPORT(platform_buffer_alloc) PBUF_HOST_ABI_INLINE std::uint32_t platform_buffer_alloc(std::uint32_t size) {
+  // 0 bytes: nothing to place; 0 also keeps "0 = no block" unambiguous.
+  return size == 0 ? 0 : platform_buffer::LinearMemoryAllocator::global().allocateHostBlock(size);
 }
 
 // Frees a block the host owns: one it allocated or one a guest function returned.
 // Returns a host::Status: 0 Ok, 1 UnknownOffset, 2 DoubleFree, 3 NotHostOwned.
 // Offset 0 (what a failed alloc returns) is accepted and does nothing, like free(NULL).
-PBUF_HOST_ABI_FN(platform_buffer_free) std::uint32_t platform_buffer_free(std::uint32_t offset) {
+PLATFORM_BUFFER_EXPORT(platform_buffer_free) PBUF_HOST_ABI_INLINE std::uint32_t platform_buffer_free(std::uint32_t offset) {
   if (offset == 0) return 0;
-  return static_cast<std::uint32_t>(platform_buffer::host::freeBlock(offset));
+  return static_cast<std::uint32_t>(platform_buffer::LinearMemoryAllocator::global().freeHostBlock(offset));
 }
 
-PBUF_HOST_ABI_FN(cabi_realloc)
-std::uint32_t cabi_realloc(std::uint32_t oldPtr, std::uint32_t oldSize, std::uint32_t align, std::uint32_t newSize) {
-  return platform_buffer::host::reallocBlock(oldPtr, oldSize, align, newSize);
+// The canonical ABI's realloc: old_ptr 0 allocates; otherwise old_ptr is a
+// live host block and old_size within it, and the result holds its first
+// min(old_size, new_size) bytes (in place while new_size fits the block's
+// size class, grown bytes zeroed). new_size 0 returns 0 and changes nothing
+// (the canonical ABI asks (0, 0, align, 0) for an empty list and accepts 0).
+// Any other request it cannot serve (memory exhausted, align not a power of
+// two up to 16, old_ptr not a live host block, old_size past it) traps, after
+// telling the error handler why: the canonical ABI writes wherever realloc
+// points and never checks for 0.
+PLATFORM_BUFFER_EXPORT(cabi_realloc) PBUF_HOST_ABI_INLINE std::uint32_t
+cabi_realloc(std::uint32_t oldPtr, std::uint32_t oldSize, std::uint32_t align, std::uint32_t newSize) {
+  if (newSize == 0) return 0;
+  const std::uint32_t block = platform_buffer::host::detail::reallocBlock(oldPtr, oldSize, align, newSize);
+  if (PBUF_UNLIKELY(block == 0)) platform_buffer::host::detail::trapUnservedRealloc(oldPtr, oldSize, align, newSize);
+  return block;
 }
 
 // LinearMemoryAllocator::global().stats(), for hosts that check for leaks. The
 // region never exceeds 4 GiB, so each fits in 32 bits.
-PBUF_HOST_ABI_FN(platform_buffer_bytes_in_use) std::uint32_t platform_buffer_bytes_in_use() {
+PLATFORM_BUFFER_EXPORT(platform_buffer_bytes_in_use) PBUF_HOST_ABI_INLINE std::uint32_t platform_buffer_bytes_in_use() {
   return static_cast<std::uint32_t>(platform_buffer::LinearMemoryAllocator::global().stats().bytesInUse);
 }
-PBUF_HOST_ABI_FN(platform_buffer_live_blocks) std::uint32_t platform_buffer_live_blocks() {
+PLATFORM_BUFFER_EXPORT(platform_buffer_live_blocks) PBUF_HOST_ABI_INLINE std::uint32_t platform_buffer_live_blocks() {
   return static_cast<std::uint32_t>(platform_buffer::LinearMemoryAllocator::global().stats().liveBuffers);
 }
-PBUF_HOST_ABI_FN(platform_buffer_reserved_bytes) std::uint32_t platform_buffer_reserved_bytes() {
+PLATFORM_BUFFER_EXPORT(platform_buffer_reserved_bytes) PBUF_HOST_ABI_INLINE std::uint32_t platform_buffer_reserved_bytes() {
   return static_cast<std::uint32_t>(platform_buffer::LinearMemoryAllocator::global().stats().reservedBytes);
 }
 
-#  undef PBUF_HOST_ABI_FN
+// A nonzero id of the live block (host's or guest's) that contains byte
+// `offset`, or 0 when none does; a block handed out again gets a new id.
+PLATFORM_BUFFER_EXPORT(platform_buffer_block_generation) PBUF_HOST_ABI_INLINE std::uint32_t
+platform_buffer_block_generation(std::uint32_t offset) {
+  return platform_buffer::LinearMemoryAllocator::global().blockGeneration(offset);
+}
+
+// The offset of a u32 in linear memory that grows by one with every block
+// released, so a host re-asks platform_buffer_block_generation only when it
+// changed. (The first call reserves the region, as a first allocation would;
+// 0 when even that cannot be done.)
+PLATFORM_BUFFER_EXPORT(platform_buffer_release_counter) PBUF_HOST_ABI_INLINE std::uint32_t
+platform_buffer_release_counter() {
+  return platform_buffer::LinearMemoryAllocator::global().releaseCounterOffset();
+}
+
+#  undef PBUF_HOST_ABI_INLINE
 #endif

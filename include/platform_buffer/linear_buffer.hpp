@@ -3,7 +3,8 @@
 // bytes by offset (baseOffset(), linearMemoryOffset()).
 //
 // Ownership is move-only; the block goes back to the allocator when the last
-// of the buffer and its slices/views is destroyed, so a view never dangles.
+// of the buffer and its slices/views is destroyed, so a view never dangles:
+// the count of those references lives in the allocator's record of the block.
 // The allocator must outlive its buffers (the global one lives forever).
 #pragma once
 
@@ -36,29 +37,37 @@ class LinearBuffer : public BufferCore<LinearBuffer> {
     return make("LinearBuffer::allocateUninitialized", size, order, allocator, false);
   }
 
-  // Takes over a block the host allocated (see host_abi.hpp): the buffer covers
-  // `length` bytes at `offset` and frees the block when it dies.
+  // Takes over a block the host allocated (see host_exchange.hpp): the buffer
+  // covers `length` bytes at `offset` and frees the block when it dies. Any
+  // other offset, or a length past the block, is refused with its status and
+  // an empty buffer, and nothing changes. A length of 0 is valid whatever the
+  // offset (hosts pass (1, 0) or (0, 0) for empty input): it gives an empty
+  // buffer and takes nothing, unless `offset` is a live host block, which is
+  // then taken as for any length.
   static LinearBuffer adoptHostBlock(std::uint32_t offset, std::size_t length, ByteOrder order,
-                                     LinearMemoryAllocator& allocator, BlockStatus& status) {
-    status = allocator.checkHostBlock(offset, length);
-    if (status != BlockStatus::Ok) return {};
-    allocator.adoptHostBlock(offset);
-    return LinearBuffer(allocator, offset, length, order);
+                                     LinearMemoryAllocator& allocator, host::Status& status) {
+    std::uint32_t block;
+    status = allocator.takeFromHost(offset, length, block);
+    if (status == host::Status::Ok) return LinearBuffer(allocator, block, length, order);
+    LinearBuffer empty;
+    if (length == 0) {
+      status = host::Status::Ok;
+      empty.state_.order = order;
+    }
+    return empty;
   }
 
   PBUF_FLATTEN ~LinearBuffer() { reset(); }
   LinearBuffer(LinearBuffer&& other) noexcept
       : state_(std::exchange(other.state_, {})),
         allocator_(std::exchange(other.allocator_, nullptr)),
-        block_(other.block_),
-        share_(other.share_) {}
+        block_(other.block_) {}
   LinearBuffer& operator=(LinearBuffer&& other) noexcept {
     if (this != &other) {
       reset();
       state_ = std::exchange(other.state_, {});
       allocator_ = std::exchange(other.allocator_, nullptr);
       block_ = other.block_;
-      share_ = other.share_;
     }
     return *this;
   }
@@ -74,9 +83,7 @@ class LinearBuffer : public BufferCore<LinearBuffer> {
   }
 
   // True when slices or views of this buffer's block are alive besides this one.
-  bool hasOtherViews() const noexcept {
-    return allocator_ && share_ != LinearMemoryAllocator::kNoShare && allocator_->shareReferences(share_) > 1;
-  }
+  bool hasOtherViews() const noexcept { return allocator_ && allocator_->references(block_) > 1; }
 
   // The allocator this buffer's block belongs to (nullptr for an empty buffer).
   LinearMemoryAllocator* allocator() const noexcept { return allocator_; }
@@ -86,37 +93,36 @@ class LinearBuffer : public BufferCore<LinearBuffer> {
   // block are alive (then nothing changes).
   std::uint32_t releaseToHost() {
     if (!allocator_ || hasOtherViews()) return 0;
-    if (share_ != LinearMemoryAllocator::kNoShare) allocator_->endShare(share_);  // the views are gone
-    allocator_->giveBlockToHost(block_);
+    const std::uint32_t offset = allocator_->giveToHost(block_);
     allocator_ = nullptr;
     state_ = {};
-    return block_;
+    return offset;
   }
 
  private:
   friend class BufferCore<LinearBuffer>;
   friend class PlatformBuffer;
+  friend struct detail::HostExchange;
 
-  // Owns the block at `offset` alone (no views yet).
-  LinearBuffer(LinearMemoryAllocator& allocator, std::uint32_t offset, std::size_t size, ByteOrder order) noexcept
-      : state_(detail::BufferState::over(allocator.pointer(offset), size, order)), allocator_(&allocator), block_(offset) {}
+  // Holds the block (the allocator's record `block`, whose one reference is this buffer).
+  LinearBuffer(LinearMemoryAllocator& allocator, std::uint32_t block, std::size_t size, ByteOrder order) noexcept
+      : state_(detail::BufferState::over(allocator.pointer(allocator.blockOffset(block)), size, order)),
+        allocator_(&allocator),
+        block_(block) {}
 
   // Inlined into the caller for the same reason as the destructor (see PBUF_FLATTEN).
   PBUF_INLINE static LinearBuffer make(const char* op, std::size_t size, ByteOrder order,
                                        LinearMemoryAllocator& allocator, bool zero) {
-    const std::uint32_t offset = allocator.allocateBlock(size, BlockOwner::Buffer, zero);
-    if (PBUF_UNLIKELY(offset == 0)) {
+    const std::uint32_t block = allocator.allocateBlock(size, detail::BlockOwner::Buffer, zero);
+    if (PBUF_UNLIKELY(block == detail::kNoBlock)) {
       allocator.raiseOutOfMemory(op, size);
       return {};
     }
-    return LinearBuffer(allocator, offset, size, order);
+    return LinearBuffer(allocator, block, size, order);
   }
 
   void reset() noexcept {
-    if (allocator_) {
-      if (share_ == LinearMemoryAllocator::kNoShare) allocator_->freeBufferBlock(block_);
-      else allocator_->releaseShare(share_);
-    }
+    if (allocator_) allocator_->dropReference(block_);
     allocator_ = nullptr;
     state_ = {};
   }
@@ -124,26 +130,22 @@ class LinearBuffer : public BufferCore<LinearBuffer> {
   detail::BufferState& state() noexcept { return state_; }
   const detail::BufferState& state() const noexcept { return state_; }
 
-  LinearBuffer makeView(std::size_t begin, std::size_t length, ByteOrder order) const {
+  // A view shares the block: one more reference in the allocator's record of
+  // it (the buffer itself is unchanged, hence const).
+  LinearBuffer makeView(std::size_t begin, std::size_t length, ByteOrder order) const noexcept {
     LinearBuffer view;
     view.state_ = detail::BufferState::over(state_.data + begin, length, order);
     if (allocator_) {
-      // The first view turns sole ownership into a shared count.
-      if (share_ == LinearMemoryAllocator::kNoShare) share_ = allocator_->shareBlock(block_);
-      else allocator_->retainShare(share_);
+      allocator_->retain(block_);
       view.allocator_ = allocator_;
       view.block_ = block_;
-      view.share_ = share_;
     }
     return view;
   }
 
   detail::BufferState state_;
   LinearMemoryAllocator* allocator_ = nullptr;
-  std::uint32_t block_ = 0;                                 // offset of the block's start
-  // The block's shared count, once a view exists. mutable: the first view of a
-  // const buffer turns its sole ownership into that count, recorded here.
-  mutable std::uint32_t share_ = LinearMemoryAllocator::kNoShare;
+  std::uint32_t block_ = detail::kNoBlock;  // the allocator's record of the block
 };
 
 }  // namespace platform_buffer

@@ -3,33 +3,60 @@
 //
 // On wasm32 the region is made of pages from the allocator's own memory.grow
 // calls, so it never overlaps malloc's heap (the two may interleave in the
-// address space). Natively the same code runs over a simulated linear memory:
-// one reserved virtual range, committed page by page as it "grows", addressed
-// by 32-bit offsets from its base. Offset 0 is never a block.
+// address space: the region is then several chunks). Natively the same code
+// runs over a simulated linear memory: one reserved virtual range, committed
+// page by page as it "grows", addressed by 32-bit offsets from its base.
+// Offset 0 is never a block.
 //
 // Blocks are rounded up to size classes (16-byte granules: exact up to 128
 // bytes, then four classes per power of two, so at most 25% is lost to
-// rounding). A released block goes back on its class's free list, or, when it
-// is the topmost block, rewinds the top; an allocate/release loop therefore
-// runs in constant memory. All bookkeeping (one byte per granule, the free
-// lists, the counts of shared blocks) lives on the C++ heap, outside linear memory, so
-// nothing a host writes into linear memory can corrupt it, and hostile offsets
-// passed to free are recognised and refused.
+// rounding). Free space is kept by detail::BlockStore (detail/block_store.hpp):
+// released blocks merge with free neighbours at once, free blocks wait on one
+// list per class, and any request takes the best-fitting class that has one,
+// so memory released in one size serves any other. In front of it, a small
+// cache of recently released blocks per class (up to 64 KiB blocks, 1 MiB in
+// all) makes an allocate/release loop as cheap as a free-list pop and push;
+// the cache is merged back before the region grows, so it never makes the
+// region larger.
+//
+// Every operation is transactional: whatever it needs, the allocator's own
+// bookkeeping included, is obtained before anything changes, and a failure
+// (OutOfMemoryError, a 0 or a status) leaves the stats, every block and the
+// free structures as they were. The bookkeeping lives off linear memory (on
+// the C++ heap, through malloc, whose failure is an answer rather than an
+// abort), so nothing a host writes into linear memory can corrupt it, and
+// hostile offsets are recognised and refused.
 //
 // Not thread-safe: like wasm32 itself, one thread uses an allocator.
 #pragma once
 
 #include <algorithm>
-#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <vector>
+#include <new>
 
+#include "detail/block_store.hpp"
 #include "detail/linear_region.hpp"
 #include "errors.hpp"
 
 namespace platform_buffer {
+
+namespace host {
+// The answer of a checked block operation: platform_buffer_free, host::adoptInput,
+// LinearMemoryAllocator::freeHostBlock and checkHostBlock, and the status half of a
+// failed host::Result. The numbers are the host ABI's (docs/host-abi.md) and never change.
+enum class Status : std::uint32_t {
+  Ok = 0,
+  UnknownOffset = 1,  // not the start of a live block: never allocated, inside a block (live or free), or past memory
+  DoubleFree = 2,     // the start of a block the host already freed (or gave to the guest), not handed out since
+  NotHostOwned = 3,   // a live block that belongs to the guest (a LinearBuffer), not to the host
+  TooLong = 4,        // a length past the end of the block (so also any length past the end of memory)
+  OutOfMemory = 5,    // the guest could not allocate its result
+  InvalidInput = 6,   // the guest rejected the input's contents (a generic code)
+  FirstApplicationCode = 256,  // codes from here on are the guest application's own
+};
+}  // namespace host
 
 struct LinearMemoryStats {
   std::size_t reservedBytes = 0;   // linear memory grown for this allocator
@@ -39,28 +66,21 @@ struct LinearMemoryStats {
   std::size_t maxBytes = 0;        // the limit the region may grow to
 };
 
-// Who owns a block: a LinearBuffer (freed when its last view dies) or the host
-// (freed through platform_buffer_free).
-enum class BlockOwner : std::uint8_t { Buffer, Host };
-
-// The result of a host-side free or adoption.
-enum class BlockStatus : std::uint8_t {
-  Ok = 0,
-  NotABlock = 1,   // not the start of a live block: never allocated, already freed, or inside a block
-  NotHostOwned = 2,  // a live block that belongs to a LinearBuffer, not to the host
-  TooLong = 3,     // a length past the end of the block
-};
+class LinearBuffer;
+namespace detail {
+struct HostExchange;    // host_exchange.hpp: the host ABI's access to buffer blocks
+struct AllocatorProbe;  // defined by tests only: reads the internals
+}  // namespace detail
 
 class LinearMemoryAllocator {
  public:
   static constexpr std::size_t kPageSize = detail::LinearRegion::kPageSize;  // a wasm page
-  static constexpr std::size_t kGranule = 16;      // block alignment and rounding unit
+  static constexpr std::size_t kGranule = 16;  // block alignment and rounding unit
   static constexpr std::size_t kMB = 1024 * 1024;
   static constexpr std::size_t kDefaultInitialMB = 16;
   static constexpr std::size_t kDefaultMaxMB = 4096;
   // Offsets are 32-bit and page 0 is never part of the region.
   static constexpr std::uint64_t kAddressSpace = (std::uint64_t{1} << 32) - kPageSize;
-  static constexpr std::uint32_t kNoShare = UINT32_MAX;
 
   // `initialSizeMB` is reserved at the first allocation; the region then grows
   // on demand up to `maxSizeMB` (both in MiB; 4096 means "as far as memory goes").
@@ -72,9 +92,12 @@ class LinearMemoryAllocator {
   LinearMemoryAllocator(const LinearMemoryAllocator&) = delete;
   LinearMemoryAllocator& operator=(const LinearMemoryAllocator&) = delete;
 
-  // The allocator behind LinearBuffer::allocate. It lives as long as the program.
+  // The allocator behind LinearBuffer::allocate. It lives as long as the
+  // program (never destroyed, so buffers in static storage stay valid), in
+  // static storage: getting it allocates nothing.
   static LinearMemoryAllocator& global() {
-    static LinearMemoryAllocator* instance = new LinearMemoryAllocator();
+    alignas(LinearMemoryAllocator) static unsigned char storage[sizeof(LinearMemoryAllocator)];
+    static LinearMemoryAllocator* const instance = ::new (static_cast<void*>(storage)) LinearMemoryAllocator();
     return *instance;
   }
 
@@ -101,105 +124,70 @@ class LinearMemoryAllocator {
             live_, static_cast<std::size_t>(maxBytes_)};
   }
 
-  // ---- blocks ------------------------------------------------------------
-  // Allocates a block of at least `size` bytes, zeroed unless `zero` is false.
-  // Returns its offset, or 0 when the size cannot be served (nothing changes then).
-  PBUF_INLINE std::uint32_t allocateBlock(std::size_t size, BlockOwner owner, bool zero = true) {
-    if (PBUF_UNLIKELY(size > maxBytes_)) return 0;  // also every size that cannot exist in 32 bits
-    const std::uint32_t cls = classOf(size);
-    const std::uint64_t bytes = classBytes(cls);
-    std::uint32_t offset;
-    if (!freeLists_[cls].empty()) {
-      offset = freeLists_[cls].back();
-      freeLists_[cls].pop_back();
-      freeListBytes_ -= bytes;
-    } else if (bytes <= chunkEnd_ - top_) {
-      offset = static_cast<std::uint32_t>(top_);
-      top_ += bytes;
-    } else {
-      offset = allocateByGrowing(bytes);
-      if (offset == 0) return 0;
-    }
-    std::uint8_t* p = pointer(offset);
-    PBUF_UNPOISON(p, static_cast<std::size_t>(bytes));
-    // Only memory handed out before can hold old bytes; fresh pages are zero.
-    if (zero && offset < cleanFrom_) std::memset(p, 0, static_cast<std::size_t>(std::min(bytes, cleanFrom_ - offset)));
-    cleanFrom_ = std::max(cleanFrom_, offset + bytes);
-    if (owner == BlockOwner::Buffer) {  // sanitizer builds: the rounding slack is out of bounds
-      PBUF_POISON(p, static_cast<std::size_t>(bytes));
-      PBUF_UNPOISON(p, size);
-    }
-    meta_[granuleIndex(offset)] = static_cast<std::uint8_t>((cls + 1) | (owner == BlockOwner::Host ? kHostBit : 0));
-    inUse_ += bytes;
-    peak_ = std::max(peak_, inUse_);
-    ++live_;
-    return offset;
+  // ---- host blocks: the checked operations a host reaches through the host
+  // ABI (host_abi.hpp). Any offset and size is safe to pass: what is not a
+  // block of the right kind is refused, and nothing changes then. -----------
+
+  // A block of at least `size` bytes owned by the host, zeroed unless `zero` is
+  // false (0 bytes get one granule). Returns its offset, or 0 when it cannot be
+  // served; it never calls the error handler.
+  std::uint32_t allocateHostBlock(std::size_t size, bool zero = true) {
+    const std::uint32_t block = allocateBlock(size, detail::BlockOwner::Host, zero);
+    return block == detail::kNoBlock ? 0 : blocks_[block].offset;
   }
 
-  // The usable size of the live block at `offset` (its size class), or 0.
+  // Frees the host block that starts at `offset`. Anything else is refused with
+  // its status: UnknownOffset, DoubleFree, NotHostOwned.
+  host::Status freeHostBlock(std::uint32_t offset) {
+    std::uint32_t block;
+    const host::Status status = hostBlockAt(offset, 0, block);
+    if (status != host::Status::Ok) return status;
+    blocks_[block].releasedByHost = true;  // freeing it again is a double free
+    releaseBlock(block);
+    return host::Status::Ok;
+  }
+
+  // Ok when `offset` starts a live host block that `length` bytes fit in;
+  // otherwise why not (UnknownOffset, DoubleFree, NotHostOwned, TooLong).
+  host::Status checkHostBlock(std::uint32_t offset, std::size_t length) const noexcept {
+    std::uint32_t block;
+    return hostBlockAt(offset, length, block);
+  }
+
+  // The usable size (its size class) of the live block that starts at `offset`, or 0.
   std::size_t blockCapacity(std::uint32_t offset) const noexcept {
-    const std::uint8_t m = metaAt(offset);
-    return m ? static_cast<std::size_t>(classBytes((m & ~kHostBit) - 1u)) : 0;
+    const std::uint32_t block = liveBlockAt(offset);
+    return block == detail::kNoBlock ? 0 : blocks_[block].size;
   }
 
-  bool isHostOwned(std::uint32_t offset) const noexcept { return (metaAt(offset) & kHostBit) != 0; }
-
-  // Frees a host-owned block. Unknown offsets, double frees and buffer-owned
-  // blocks are refused with a status and change nothing.
-  BlockStatus freeHostBlock(std::uint32_t offset) {
-    const std::uint8_t m = metaAt(offset);
-    if (m == 0) return BlockStatus::NotABlock;
-    if (!(m & kHostBit)) return BlockStatus::NotHostOwned;
-    freeBlock(offset);
-    return BlockStatus::Ok;
+  bool isHostOwned(std::uint32_t offset) const noexcept {
+    const std::uint32_t block = liveBlockAt(offset);
+    return block != detail::kNoBlock && blocks_[block].owner == detail::BlockOwner::Host;
   }
 
-  // Hands a host-owned block over to a LinearBuffer (the guest then frees it).
-  BlockStatus checkHostBlock(std::uint32_t offset, std::size_t length) const noexcept {
-    const std::uint8_t m = metaAt(offset);
-    if (m == 0) return BlockStatus::NotABlock;
-    if (!(m & kHostBit)) return BlockStatus::NotHostOwned;
-    if (length > classBytes((m & ~kHostBit) - 1u)) return BlockStatus::TooLong;
-    return BlockStatus::Ok;
+  // A nonzero number for the live block that contains byte `offset` (its start
+  // or any byte inside it), or 0 when no live block does. A block handed out
+  // again gets another number (a counter per allocation, wrapping, never 0), so
+  // a host that recorded it can tell that the block it viewed was released.
+  std::uint32_t blockGeneration(std::uint32_t offset) const noexcept {
+    const std::uint32_t block = blocks_.find(offset);
+    if (block == detail::kNoBlock) return 0;
+    const detail::Block& b = blocks_[block];
+    return b.state == detail::BlockState::Live && b.owner != detail::BlockOwner::Internal ? b.generation : 0;
   }
 
-  // Frees a block a LinearBuffer owned (the last view of it is gone).
-  void freeBufferBlock(std::uint32_t offset) { freeBlock(offset); }
-
-  // Turns the host-owned block at `offset` into a buffer-owned one; check it first with checkHostBlock.
-  void adoptHostBlock(std::uint32_t offset) noexcept { meta_[granuleIndex(offset)] &= static_cast<std::uint8_t>(~kHostBit); }
-
-  // Turns a buffer-owned block into a host-owned one (the host frees it).
-  void giveBlockToHost(std::uint32_t offset) noexcept {
-    meta_[granuleIndex(offset)] |= kHostBit;
-    PBUF_UNPOISON(pointer(offset), blockCapacity(offset));  // a host block is addressable up to its capacity
-  }
-
-  // ---- shared counts: created when a buffer's first view is made, so a buffer
-  // that is never sliced costs no bookkeeping beyond its block --------------
-  // A count of 2 (the buffer and its first view) for the block at `offset`.
-  std::uint32_t shareBlock(std::uint32_t offset) {
-    if (freeShares_.empty()) {
-      shares_.push_back({offset, 2});
-      return static_cast<std::uint32_t>(shares_.size() - 1);
+  // The offset of a u32 in linear memory that grows by one whenever a block is
+  // released (a host free, the last reference of a buffer, a realloc that
+  // moves), so a host watching blocks asks blockGeneration only when it
+  // changed. It is the first 16 bytes of the region, taken at the first growth
+  // (this call makes it, as a first allocation would); 0 when not even that
+  // could be reserved.
+  std::uint32_t releaseCounterOffset() {
+    if (counterOffset_ == 0 && reserved_ == 0) {
+      std::uint32_t dirty;
+      (void)growFor(0, dirty, /*wanted=*/false);
     }
-    const std::uint32_t share = freeShares_.back();
-    freeShares_.pop_back();
-    shares_[share] = {offset, 2};
-    return share;
-  }
-  void retainShare(std::uint32_t share) noexcept { ++shares_[share].references; }
-  // Drops one reference; the block is freed with the last one.
-  void releaseShare(std::uint32_t share) {
-    if (--shares_[share].references != 0) return;
-    freeBlock(shares_[share].offset);
-    freeShares_.push_back(share);
-  }
-  std::uint32_t shareReferences(std::uint32_t share) const noexcept { return shares_[share].references; }
-  // Ends a share whose only reference is left (the block itself stays live).
-  void endShare(std::uint32_t share) {
-    shares_[share].references = 0;
-    freeShares_.push_back(share);
+    return counterOffset_;
   }
 
   // ---- addresses ---------------------------------------------------------
@@ -208,39 +196,246 @@ class LinearMemoryAllocator {
   // One past the last offset of linear memory that exists now.
   std::uint64_t memoryEnd() const noexcept { return region_.memoryEnd(); }
 
+ private:
+  friend class LinearBuffer;
+  friend struct detail::HostExchange;
+  friend struct detail::AllocatorProbe;
+
+  using Block = detail::Block;
+  using BlockOwner = detail::BlockOwner;
+  using BlockState = detail::BlockState;
+  using SizeClasses = detail::SizeClasses;
+  static constexpr std::uint32_t kNoBlock = detail::kNoBlock;
+
+  // The cache of released blocks: classes up to 64 KiB, a few blocks each.
+  static constexpr std::uint32_t kCachedClasses = 44;
+  static constexpr std::uint32_t kCacheDepth = 32;
+  static constexpr std::uint64_t kCacheBytes = 1 << 20;
+  static_assert(SizeClasses::bytes(kCachedClasses - 1) == 65536);
+
+  // ---- blocks, by their record (what LinearBuffer holds) ---------------------
+
+  // Hands out a block of at least `size` bytes (zeroed unless `zero` is
+  // false). Returns its record, or kNoBlock with nothing changed.
+  PBUF_INLINE std::uint32_t allocateBlock(std::size_t size, BlockOwner owner, bool zero) {
+    if (PBUF_UNLIKELY(size > maxBytes_)) return kNoBlock;  // also every size that cannot exist in 32 bits
+    const std::uint32_t cls = SizeClasses::ceil(size);
+    std::uint32_t block, dirty;
+    if (cls < kCachedClasses && cache_[cls].head != kNoBlock) {
+      block = cache_[cls].head;
+      cache_[cls].head = blocks_[block].nextFree;
+      --cache_[cls].count;
+      dirty = blocks_[block].size;
+      cachedBytes_ -= dirty;
+    } else {
+      block = allocateFromFreeSpace(cls, dirty);
+      if (block == kNoBlock) return kNoBlock;
+    }
+    Block& b = blocks_[block];
+    std::uint8_t* p = pointer(b.offset);
+    PBUF_UNPOISON(p, b.size);
+    // Only memory handed out before can hold old bytes; fresh pages are zero.
+    if (zero && dirty != 0) std::memset(p, 0, dirty);
+    if (owner == BlockOwner::Buffer) {  // sanitizer builds: the rounding slack is out of bounds
+      PBUF_POISON(p, b.size);
+      PBUF_UNPOISON(p, size);
+    }
+    b.state = BlockState::Live;
+    b.owner = owner;
+    b.references = owner == BlockOwner::Buffer ? 1 : 0;
+    b.releasedByHost = false;
+    if (PBUF_UNLIKELY(++generation_ == 0)) ++generation_;
+    b.generation = generation_;
+    inUse_ += b.size;
+    peak_ = std::max(peak_, inUse_);
+    ++live_;
+    return block;
+  }
+
+  // A live block goes back: into the cache, or merged into free space.
+  PBUF_INLINE void releaseBlock(std::uint32_t block) {
+    Block& b = blocks_[block];
+    inUse_ -= b.size;
+    --live_;
+    ++*releaseCounter_;
+    PBUF_POISON(pointer(b.offset), b.size);
+    const std::uint32_t cls = b.cls;
+    if (cls < kCachedClasses && cache_[cls].count < kCacheDepth && cachedBytes_ + b.size <= kCacheBytes) {
+      b.state = BlockState::Cached;
+      b.nextFree = cache_[cls].head;
+      cache_[cls].head = block;
+      ++cache_[cls].count;
+      cachedBytes_ += b.size;
+      return;
+    }
+    blocks_.release(block);
+  }
+
+  std::uint32_t blockOffset(std::uint32_t block) const noexcept { return blocks_[block].offset; }
+
+  // References of a buffer block: the buffer and each of its views.
+  std::uint32_t references(std::uint32_t block) const noexcept { return blocks_[block].references; }
+  void retain(std::uint32_t block) noexcept { ++blocks_[block].references; }
+  PBUF_INLINE void dropReference(std::uint32_t block) {
+    if (--blocks_[block].references == 0) releaseBlock(block);
+  }
+
+  // A buffer block whose only reference is its buffer's becomes the host's.
+  std::uint32_t giveToHost(std::uint32_t block) noexcept {
+    Block& b = blocks_[block];
+    b.owner = BlockOwner::Host;
+    b.references = 0;
+    b.releasedByHost = false;
+    PBUF_UNPOISON(pointer(b.offset), b.size);  // a host block is addressable to its end
+    return b.offset;
+  }
+
+  // The host block at `offset` becomes a buffer block of `length` bytes (the
+  // buffer's single reference); or the status why not.
+  host::Status takeFromHost(std::uint32_t offset, std::size_t length, std::uint32_t& block) noexcept {
+    const host::Status status = hostBlockAt(offset, length, block);
+    if (status != host::Status::Ok) return status;
+    Block& b = blocks_[block];
+    b.owner = BlockOwner::Buffer;
+    b.references = 1;
+    b.releasedByHost = true;  // the host gave it away: its free of it later is a double free
+    return status;
+  }
+
   // Raises OutOfMemoryError for a request of `size` bytes that could not be served.
   PBUF_FAIL_NORETURN PBUF_COLD void raiseOutOfMemory(const char* op, std::size_t size) const {
     // The counters are 64-bit even where size_t is not (wasm32).
     detail::raisef(ErrorKind::OutOfMemory,
-                   "%s(%zu) cannot be served from linear memory: %llu bytes in use, %llu reserved, limit %llu bytes "
-                   "(%llu MB). Call LinearMemoryAllocator::configure(initialSizeMB, maxSizeMB) at startup with a "
-                   "larger maximum, or use AllocationZone::Heap.",
-                   op, size, static_cast<unsigned long long>(inUse_), static_cast<unsigned long long>(reserved_),
+                   "%s(%zu) cannot be served from linear memory%s: %llu bytes in use, %llu reserved, limit %llu "
+                   "bytes (%llu MB). Call LinearMemoryAllocator::configure(initialSizeMB, maxSizeMB) at startup "
+                   "with a larger maximum, or use AllocationZone::Heap.",
+                   op, size, bookkeepingFailed_ ? " (the heap has no room for the allocator's bookkeeping)" : "",
+                   static_cast<unsigned long long>(inUse_), static_cast<unsigned long long>(reserved_),
                    static_cast<unsigned long long>(maxBytes_), static_cast<unsigned long long>(maxBytes_ / kMB));
   }
 
- private:
-  static constexpr std::uint8_t kHostBit = 0x80;
-  static constexpr std::uint32_t kClassCount = 112;
-
-  struct Share {
-    std::uint32_t offset;
-    std::uint32_t references;
-  };
-
-  // Size classes over granules g = ceil(size / 16): g = 1..8 exactly, then
-  // four classes per power of two.
-  static std::uint32_t classOf(std::size_t size) noexcept {
-    const std::size_t g = size == 0 ? 1 : (size + kGranule - 1) / kGranule;
-    if (g <= 8) return static_cast<std::uint32_t>(g - 1);
-    const std::uint32_t log = static_cast<std::uint32_t>(std::bit_width(g - 1) - 1);
-    const std::uint32_t sub = static_cast<std::uint32_t>(((g - 1) >> (log - 2)) & 3);
-    return 8 + (log - 3) * 4 + sub;
+  // ---- lookups by offset (hostile input) ---------------------------------------
+  // The live block that starts at `offset` (not the allocator's own), or kNoBlock.
+  std::uint32_t liveBlockAt(std::uint32_t offset) const noexcept {
+    const std::uint32_t block = blocks_.find(offset);
+    if (block == kNoBlock) return kNoBlock;
+    const Block& b = blocks_[block];
+    return b.offset == offset && b.state == BlockState::Live && b.owner != BlockOwner::Internal ? block : kNoBlock;
   }
-  static std::uint64_t classBytes(std::uint32_t cls) noexcept {
-    if (cls < 8) return (cls + 1) * std::uint64_t{kGranule};
-    const std::uint32_t log = (cls - 8) / 4 + 3, sub = (cls - 8) % 4;
-    return (std::uint64_t{5 + sub} << (log - 2)) * kGranule;
+
+  host::Status hostBlockAt(std::uint32_t offset, std::size_t length, std::uint32_t& block) const noexcept {
+    block = blocks_.find(offset);
+    if (block == kNoBlock || blocks_[block].offset != offset) return host::Status::UnknownOffset;
+    const Block& b = blocks_[block];
+    if (b.state != BlockState::Live) return b.releasedByHost ? host::Status::DoubleFree : host::Status::UnknownOffset;
+    if (b.owner == BlockOwner::Internal) return host::Status::UnknownOffset;
+    if (b.owner != BlockOwner::Host) return host::Status::NotHostOwned;
+    return length > b.size ? host::Status::TooLong : host::Status::Ok;
+  }
+
+  // ---- free space and growth -----------------------------------------------------
+  // Not in the cache: from the free lists, then with the cache merged back,
+  // then by growing the region.
+  [[gnu::noinline]] std::uint32_t allocateFromFreeSpace(std::uint32_t cls, std::uint32_t& dirty) {
+    bookkeepingFailed_ = false;
+    if (!blocks_.reserveRecords(1)) return bookkeepingFailure();
+    std::uint32_t block = blocks_.take(cls, dirty);
+    if (block != kNoBlock) return block;
+    if (!reserveForGrowth()) return bookkeepingFailure();  // before the cache is touched
+    if (cachedBytes_ != 0) {
+      flushCache();
+      block = blocks_.take(cls, dirty);
+      if (block != kNoBlock) return block;
+    }
+    return growFor(cls, dirty, true);
+  }
+
+  // What a growth needs of the bookkeeping, obtained before memory grows:
+  // records for two new ranges, the block and the release counter, and the
+  // page index for every address the region may reach.
+  bool reserveForGrowth() noexcept { return blocks_.reserveRecords(4) && blocks_.coverAddresses(addressLimit()); }
+
+  void flushCache() noexcept {
+    for (auto& list : cache_) {
+      while (list.head != kNoBlock) {
+        const std::uint32_t block = list.head;
+        list.head = blocks_[block].nextFree;
+        blocks_.release(block);
+      }
+      list.count = 0;
+    }
+    cachedBytes_ = 0;
+  }
+
+  std::uint32_t bookkeepingFailure() noexcept {
+    bookkeepingFailed_ = true;
+    return kNoBlock;
+  }
+
+  // The highest offset the region can ever reach (the page index covers all of it).
+  std::uint64_t addressLimit() const noexcept {
+#if PLATFORM_BUFFER_WASM32
+    return std::uint64_t{1} << 32;
+#else
+    return maxBytes_ + kPageSize;  // the native region reserves this much at its first growth
+#endif
+  }
+
+  // How many bytes to grow by when `need` more are needed: the initial size
+  // first, then an eighth of what is reserved (256 KiB to 64 MiB), never less
+  // than `need`. Small steps keep the region close to what is needed (the
+  // fragmentation bound: reserved within 2x the peak in use, plus the initial
+  // size); the limit is applied by the caller.
+  std::uint64_t growthStep(std::uint64_t need) const noexcept {
+    const std::uint64_t step =
+        reserved_ == 0 ? initialBytes_ : std::clamp<std::uint64_t>(reserved_ / 8, kMB / 4, 64 * kMB);
+    return std::max(step, need);
+  }
+
+  // Grows the region so that a block of class `cls` fits, then takes it (when
+  // `wanted`; otherwise only makes the region exist). Near the limit, or when
+  // memory.grow refuses a step, it retries with the fewest pages that serve.
+  [[gnu::noinline]] std::uint32_t growFor(std::uint32_t cls, std::uint32_t& dirty, bool wanted) {
+    if (!reserveForGrowth()) return bookkeepingFailure();
+    const std::uint64_t bytes = wanted ? SizeClasses::bytes(cls) : 0;
+    const bool first = counterOffset_ == 0;
+    const std::uint64_t counter = first ? kGranule : 0;  // the release counter comes first
+    // Growth appends at the end of memory: a free block ending there grows with it.
+    const std::uint64_t end = region_.memoryEnd();
+    const std::uint64_t tail = blocks_.freeBytesEndingAt(end);
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      const std::uint64_t need = counter + (attempt != 0 ? bytes : bytes > tail ? bytes - tail : 0);
+      const std::uint64_t room = maxBytes_ - reserved_;
+      const std::uint64_t fewest = std::max<std::uint64_t>(1, (need + kPageSize - 1) / kPageSize);
+      if (fewest > room / kPageSize) return kNoBlock;
+      std::uint64_t pages = std::clamp<std::uint64_t>((growthStep(need) + kPageSize - 1) / kPageSize, fewest,
+                                                      room / kPageSize);
+      std::uint64_t begin = region_.grow(pages, maxBytes_);
+      if (begin == 0 && pages > fewest) begin = region_.grow(pages = fewest, maxBytes_);
+      if (begin == 0) return kNoBlock;
+      blocks_.addRange(begin, begin + pages * kPageSize);
+      reserved_ += pages * kPageSize;
+      if (counterOffset_ == 0) makeReleaseCounter();
+      if (!wanted) return kNoBlock;
+      const std::uint32_t block = blocks_.take(cls, dirty);
+      if (block != kNoBlock) return block;
+      // The pages did not come where memory usually grows (a backend that
+      // places them anywhere): one more growth that holds the whole block.
+    }
+    return kNoBlock;
+  }
+
+  // The release counter takes the first granule of the first range.
+  void makeReleaseCounter() noexcept {
+    std::uint32_t dirty;
+    const std::uint32_t block = blocks_.take(0, dirty);
+    Block& b = blocks_[block];
+    b.state = BlockState::Live;
+    b.owner = BlockOwner::Internal;
+    counterOffset_ = b.offset;
+    PBUF_UNPOISON(pointer(b.offset), b.size);
+    releaseCounter_ = reinterpret_cast<std::uint32_t*>(pointer(b.offset));
+    *releaseCounter_ = uncountedReleases_;
   }
 
   void setSizes(std::size_t initialSizeMB, std::size_t maxSizeMB) {
@@ -255,80 +450,23 @@ class LinearMemoryAllocator {
     initialBytes_ = std::min<std::uint64_t>(std::uint64_t{initialSizeMB} * kMB, maxBytes_);
   }
 
-  std::size_t granuleIndex(std::uint32_t offset) const noexcept {
-    return static_cast<std::size_t>((offset - regionBegin_) / kGranule);
-  }
-
-  std::uint8_t metaAt(std::uint32_t offset) const noexcept {
-    if (offset < regionBegin_ || offset >= regionEnd_ || offset % kGranule != 0) return 0;
-    return meta_[granuleIndex(offset)];
-  }
-
-  void freeBlock(std::uint32_t offset) {
-    std::uint8_t& m = meta_[granuleIndex(offset)];
-    const std::uint32_t cls = (m & ~kHostBit) - 1u;
-    const std::uint64_t bytes = classBytes(cls);
-    m = 0;
-    PBUF_POISON(pointer(offset), static_cast<std::size_t>(bytes));
-    inUse_ -= bytes;
-    --live_;
-    if (offset + bytes == top_) {
-      top_ = offset;  // the topmost block: rewind
-    } else {
-      freeLists_[cls].push_back(offset);
-      freeListBytes_ += bytes;
-    }
-    // Free blocks are never merged, but once nothing is live the whole chunk is
-    // one free range again: forget the lists, so memory released as small
-    // blocks can serve a large one. (With older chunks, on wasm32 when malloc
-    // grew memory in between, their blocks stay on the lists instead.)
-    if (live_ == 0 && freeListBytes_ != 0 && chunkBegin_ == regionBegin_) {
-      for (auto& list : freeLists_) list.clear();
-      freeListBytes_ = 0;
-      top_ = chunkBegin_;
-    }
-  }
-
-  // Grows the region by at least `bytes` and carves the block from the new top.
-  PBUF_COLD std::uint32_t allocateByGrowing(std::uint64_t bytes) {
-    const std::uint64_t room = maxBytes_ - reserved_;
-    if (bytes > room) return 0;
-    // The first growth reserves the initial size; later ones at least double
-    // small regions and add 64 MB steps to large ones.
-    std::uint64_t step = reserved_ == 0 ? initialBytes_ : std::min<std::uint64_t>(reserved_, 64 * kMB);
-    step = std::min(std::max(step, bytes), room);
-    const std::uint64_t pages = (step + kPageSize - 1) / kPageSize;
-    const std::uint64_t begin = region_.grow(pages, maxBytes_);
-    if (begin == 0) return 0;
-    const std::uint64_t end = begin + pages * kPageSize;
-    if (regionEnd_ == 0) regionBegin_ = static_cast<std::uint32_t>(begin);
-    if (begin != chunkEnd_) {  // not contiguous (malloc grew memory in between): a new chunk
-      chunkBegin_ = begin;
-      top_ = begin;
-      cleanFrom_ = begin;
-    }
-    chunkEnd_ = end;
-    regionEnd_ = end;
-    reserved_ += pages * kPageSize;
-    meta_.resize(static_cast<std::size_t>((regionEnd_ - regionBegin_) / kGranule), 0);
-    if (bytes > chunkEnd_ - top_) return 0;  // the step was rounded to the room left
-    const auto offset = static_cast<std::uint32_t>(top_);
-    top_ += bytes;
-    return offset;
-  }
+  struct CacheList {
+    std::uint32_t head = kNoBlock;  // a stack through Block::nextFree
+    std::uint32_t count = 0;
+  };
 
   // Region arithmetic is 64-bit so that nothing wraps near 2^32 on wasm32.
   std::uint64_t initialBytes_ = 0, maxBytes_ = 0;
   std::uint64_t reserved_ = 0, inUse_ = 0, peak_ = 0;
   std::size_t live_ = 0;
-  std::uint64_t regionBegin_ = 0, regionEnd_ = 0;  // offsets covered by meta_
-  std::uint64_t chunkBegin_ = 0, top_ = 0, chunkEnd_ = 0;  // the newest chunk and its bump pointer
-  std::uint64_t freeListBytes_ = 0;                          // bytes waiting on the free lists
-  std::uint64_t cleanFrom_ = 0;                    // bytes from here to chunkEnd_ were never handed out
-  std::vector<std::uint8_t> meta_;               // per granule: 0, or (size class + 1) | kHostBit
-  std::vector<std::uint32_t> freeLists_[kClassCount];
-  std::vector<Share> shares_;
-  std::vector<std::uint32_t> freeShares_;
+  std::uint32_t generation_ = 0;  // the last block's generation
+  std::uint32_t counterOffset_ = 0;
+  std::uint32_t uncountedReleases_ = 0;  // the counter before the region exists
+  std::uint32_t* releaseCounter_ = &uncountedReleases_;
+  bool bookkeepingFailed_ = false;  // why the last allocation from free space failed, for the message
+  CacheList cache_[kCachedClasses];
+  std::uint64_t cachedBytes_ = 0;
+  detail::BlockStore blocks_;
   detail::LinearRegion region_;
 };
 
