@@ -22,7 +22,7 @@
 #include "bulk.hpp"
 #include "byte_order.hpp"
 #include "errors.hpp"
-#include "utf8.hpp"
+#include "text.hpp"
 
 namespace platform_buffer {
 
@@ -243,40 +243,26 @@ class BufferCore {
     return out;
   }
 
-  // ---- text --------------------------------------------------------------
-  // Writes UTF-8 text; input that is not well-formed UTF-8 writes nothing.
-  Self& writeString(std::string_view text) {
+  // ---- text (text.hpp: the charsets and their rules) ------------------------
+  // Writes UTF-8 text in `charset`. Ill-formed text, or a character the charset
+  // cannot hold, is checked first and writes nothing; then the room.
+  Self& writeString(std::string_view text, Charset charset = Charset::UTF8) {
     auto& s = st();
-    const auto* bytes = reinterpret_cast<const std::uint8_t*>(text.data());
-    if (PBUF_UNLIKELY(text.size() > s.limit - s.position)) {
-      detail::overflow("writeString", text.size(), s.position, s.limit);
-      return self();
-    }
-    const std::size_t valid = utf8::validPrefix(bytes, text.size());
-    if (PBUF_UNLIKELY(valid != text.size())) {
-      malformed("writeString", valid, text.size());
-      return self();
-    }
-    if (!text.empty()) std::memcpy(s.data + s.position, bytes, text.size());
-    s.position += text.size();
+    std::size_t written;
+    if (PBUF_LIKELY(detail::text::write(charset, text, s.data, s.position, s.limit, written))) s.position += written;
     return self();
   }
 
-  // Reads byteLength bytes of UTF-8 text; bytes that are not well-formed consume nothing.
-  std::string readString(std::size_t byteLength) {
+  // Reads byteLength bytes of text in `charset` and returns it as UTF-8. Too few
+  // bytes remaining is checked first; bytes that are not well-formed consume nothing.
+  std::string readString(std::size_t byteLength, Charset charset = Charset::UTF8) {
     auto& s = st();
     if (PBUF_UNLIKELY(byteLength > s.limit - s.position)) {
       detail::underflow("readString", byteLength, s.position, s.limit);
       return {};
     }
-    const std::uint8_t* bytes = s.data + s.position;
-    const std::size_t valid = utf8::validPrefix(bytes, byteLength);
-    if (PBUF_UNLIKELY(valid != byteLength)) {
-      malformed("readString", valid, byteLength);
-      return {};
-    }
-    std::string text(reinterpret_cast<const char*>(bytes), byteLength);
-    s.position += byteLength;
+    std::string text;
+    if (PBUF_LIKELY(detail::text::read(charset, s.data + s.position, byteLength, text))) s.position += byteLength;
     return text;
   }
 
@@ -398,10 +384,6 @@ class BufferCore {
     }
     detail::loadArray(out.data(), s.data + s.position, out.size(), s.order);
     s.position += out.size() * sizeof(T);
-  }
-
-  PBUF_COLD void malformed(const char* op, std::size_t at, std::size_t length) const {
-    detail::raisef(ErrorKind::MalformedText, "%s: byte %zu of %zu is not well-formed UTF-8", op, at, length);
   }
 };
 
