@@ -244,25 +244,34 @@ class BufferCore {
   }
 
   // ---- text (text.hpp: the charsets and their rules) ------------------------
+  // Writes UTF-8 text as it is; ill-formed text writes nothing.
+  PBUF_INLINE Self& writeString(std::string_view text) {
+    auto& s = st();
+    if (PBUF_LIKELY(detail::text::writeUtf8(text, s.data, s.position, s.limit))) s.position += text.size();
+    return self();
+  }
   // Writes UTF-8 text in `charset`. Ill-formed text, or a character the charset
   // cannot hold, is checked first and writes nothing; then the room.
-  Self& writeString(std::string_view text, Charset charset = Charset::UTF8) {
+  Self& writeString(std::string_view text, Charset charset) {
     auto& s = st();
     std::size_t written;
     if (PBUF_LIKELY(detail::text::write(charset, text, s.data, s.position, s.limit, written))) s.position += written;
     return self();
   }
 
+  // Reads byteLength bytes of UTF-8 text.
+  PBUF_INLINE std::string readString(std::size_t byteLength) { return readString(byteLength, Charset::UTF8); }
   // Reads byteLength bytes of text in `charset` and returns it as UTF-8. Too few
   // bytes remaining is checked first; bytes that are not well-formed consume nothing.
-  std::string readString(std::size_t byteLength, Charset charset = Charset::UTF8) {
+  PBUF_INLINE std::string readString(std::size_t byteLength, Charset charset) {
     auto& s = st();
     if (PBUF_UNLIKELY(byteLength > s.limit - s.position)) {
       detail::underflow("readString", byteLength, s.position, s.limit);
       return {};
     }
-    std::string text;
-    if (PBUF_LIKELY(detail::text::read(charset, s.data + s.position, byteLength, text))) s.position += byteLength;
+    bool ok;
+    std::string text = detail::text::read(charset, s.data + s.position, byteLength, ok);
+    if (PBUF_LIKELY(ok)) s.position += byteLength;
     return text;
   }
 

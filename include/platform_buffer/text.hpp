@@ -112,7 +112,7 @@ constexpr std::size_t unitBytes(Charset charset) noexcept {
 }
 
 template <class Isa>
-inline Measured measureForWrite(Isa, Charset charset, const std::uint8_t* s, std::size_t n) noexcept {
+PBUF_INLINE Measured measureForWrite(Isa, Charset charset, const std::uint8_t* s, std::size_t n) noexcept {
   Utf8Count c;
   switch (charset) {
     case Charset::UTF8: return {Isa::validateUtf8(s, n), n};
@@ -131,7 +131,7 @@ inline Measured measureForWrite(Isa, Charset charset, const std::uint8_t* s, std
 
 // Writes well-formed, representable text into exactly `bytes` bytes at dst; no overlap.
 template <class Isa>
-inline void encodeValid(Isa, Charset charset, const std::uint8_t* s, std::size_t n, std::uint8_t* dst,
+PBUF_INLINE void encodeValid(Isa, Charset charset, const std::uint8_t* s, std::size_t n, std::uint8_t* dst,
                         std::size_t bytes) noexcept {
   switch (charset) {
     case Charset::UTF16BigEndian: return Isa::template utf8ToUtf16<true>(s, n, dst, bytes);
@@ -143,49 +143,58 @@ inline void encodeValid(Isa, Charset charset, const std::uint8_t* s, std::size_t
   }
 }
 
-// How a conversion for readString ended: OutOfMemory has been reported already.
-enum class Read { Ok, Malformed, OutOfMemory };
+// The UTF-8 form of text for readString, built once, in place (assigning a
+// std::string costs a few ns more). Reported: a failure already raised.
+enum class Status { Ok, Malformed, Reported };
+struct Decoded {
+  std::string text;
+  Status status = Status::Malformed;
+};
 
-// Resizes out to the UTF-8 size; a size that does not fit a std::string is reported.
-inline Read sized(std::string& out, std::size_t kept, std::uint64_t more) {
-  if (more > out.max_size() - kept) {
-    raisef(ErrorKind::OutOfMemory, "readString: the UTF-8 form of the text takes more than a std::string holds");
-    return Read::OutOfMemory;
-  }
-  out.resize(kept + static_cast<std::size_t>(more));
-  return Read::Ok;
+// Whether a std::string can hold `size` bytes; reports OutOfMemory when not.
+inline bool fitsString(std::uint64_t size) {
+  if (PBUF_LIKELY(size <= std::string().max_size())) return true;
+  raisef(ErrorKind::OutOfMemory, "readString: the UTF-8 form of the text takes more than a std::string holds");
+  return false;
 }
 
-// UTF-16 to UTF-8 into out: the ASCII prefix first, straight into a string of
-// one byte per unit (all of the text, most often); then the rest is checked
-// and converted.
+// UTF-16 to UTF-8: the ASCII prefix first, straight into a string of one byte
+// per unit (all of the text, most often); then the rest is checked and converted.
 template <bool BigEndian>
-inline Read readUtf16(const std::uint8_t* s, std::size_t units, std::string& out) {
-  out.resize(units);
+inline Decoded readUtf16(const std::uint8_t* s, std::size_t units) {
+  Decoded out{std::string(units, '\0'), Status::Ok};
+  auto* bytes = reinterpret_cast<std::uint8_t*>(out.text.data());
+  if (units <= 64 && narrowAsciiShort<BigEndian>(s, units, bytes)) return out;  // short ASCII: inline
   const std::size_t ascii = withBestIsa([&](auto isa) {
-    return decltype(isa)::template utf16AsciiPrefix<BigEndian>(s, units, reinterpret_cast<std::uint8_t*>(out.data()));
+    return decltype(isa)::template utf16AsciiPrefix<BigEndian>(s, units,
+                                                                reinterpret_cast<std::uint8_t*>(out.text.data()));
   });
-  if (ascii == units) return Read::Ok;
+  if (ascii == units) return out;
   s += 2 * ascii, units -= ascii;
-  return withBestIsa([&](auto isa) {
+  withBestIsa([&](auto isa) {
     using Isa = decltype(isa);
     const Utf8Size rest = Isa::template censusUtf16<BigEndian>(s, units);
-    if (!rest.valid) return Read::Malformed;
-    const Read r = sized(out, ascii, rest.bytes);
-    if (r == Read::Ok)
-      Isa::template utf16ToUtf8<BigEndian>(s, units, reinterpret_cast<std::uint8_t*>(out.data()) + ascii,
+    if (!rest.valid) {
+      out.status = Status::Malformed;
+    } else if (!fitsString(ascii + rest.bytes)) {
+      out.status = Status::Reported;
+    } else {
+      out.text.resize(ascii + static_cast<std::size_t>(rest.bytes));
+      Isa::template utf16ToUtf8<BigEndian>(s, units, reinterpret_cast<std::uint8_t*>(out.text.data()) + ascii,
                                            static_cast<std::size_t>(rest.bytes));
-    return r;
+    }
   });
+  return out;
 }
 
-// UTF-32 or Latin-1 to UTF-8 into out, once measured.
+// UTF-32 or Latin-1 to UTF-8, once measured.
 template <class Convert>
-inline Read readConverted(Utf8Size size, std::string& out, Convert convert) {
-  if (!size.valid) return Read::Malformed;
-  const Read r = sized(out, 0, size.bytes);
-  if (r == Read::Ok) convert(reinterpret_cast<std::uint8_t*>(out.data()));
-  return r;
+inline Decoded readMeasured(Utf8Size size, Convert convert) {
+  if (!size.valid) return Decoded{};
+  if (!fitsString(size.bytes)) return Decoded{std::string(), Status::Reported};
+  Decoded out{std::string(static_cast<std::size_t>(size.bytes), '\0'), Status::Ok};
+  convert(reinterpret_cast<std::uint8_t*>(out.text.data()));
+  return out;
 }
 
 // ---- the errors, found again by the scalar code (they are never on a fast path) ----
@@ -267,6 +276,10 @@ inline Problem describeBytes(Charset charset, const std::uint8_t* s, std::size_t
   return Problem("%s: byte %zu of %zu is not well-formed UTF-8", op.text, scalar::validPrefix(s, n), n);
 }
 
+PBUF_FAIL_NORETURN PBUF_COLD inline void overflowIn(Charset charset, std::size_t bytes, std::size_t position,
+                                                    std::size_t limit) {
+  overflow(OpName("writeString", charset).text, bytes, position, limit);
+}
 PBUF_FAIL_NORETURN PBUF_COLD inline void malformedInput(Charset charset, const std::uint8_t* s, std::size_t n) {
   raise(ErrorKind::MalformedText, describeInput(charset, s, n).text);
 }
@@ -300,13 +313,12 @@ PBUF_COLD inline bool encodeFromCopy(Charset charset, const std::uint8_t* s, std
   return true;
 }
 
-// writeString: checks the text, then the room in [position, limit); on success
-// stores the text at data + position and returns its size in `written`.
-inline bool write(Charset charset, std::string_view text, std::uint8_t* data, std::size_t position, std::size_t limit,
-                  std::size_t& written) {
+// writeString, for all but short ASCII text in UTF-8, ASCII or Latin-1.
+inline bool writeAny(Charset charset, std::string_view text, std::uint8_t* data, std::size_t position,
+                     std::size_t limit, std::size_t& written) {
   const auto* s = reinterpret_cast<const std::uint8_t*>(text.data());
   const std::size_t n = text.size();
-  const Measured m = n <= 64 && isAsciiShort(s, n)
+  const Measured m = n <= 64 && isAsciiShort(s, n)  // short ASCII: no kernel call
                          ? Measured{true, n * unitBytes(charset)}
                          : withBestIsa([&](auto isa) { return measureForWrite(isa, charset, s, n); });
   if (PBUF_UNLIKELY(!m.ok)) {
@@ -314,7 +326,7 @@ inline bool write(Charset charset, std::string_view text, std::uint8_t* data, st
     return false;
   }
   if (PBUF_UNLIKELY(m.bytes > limit - position)) {
-    overflow(charset == Charset::UTF8 ? "writeString" : OpName("writeString", charset).text, m.bytes, position, limit);
+    overflowIn(charset, m.bytes, position, limit);
     return false;
   }
   std::uint8_t* dst = data + position;
@@ -328,41 +340,93 @@ inline bool write(Charset charset, std::string_view text, std::uint8_t* data, st
   return true;
 }
 
-// readString, once the length is known to be there: checks the bytes and converts them.
-inline bool read(Charset charset, const std::uint8_t* s, std::size_t n, std::string& out) {
-  Read r = Read::Malformed;
+// readString, for all but short ASCII text in UTF-8 or ASCII.
+inline std::string readAny(Charset charset, const std::uint8_t* s, std::size_t n, bool& ok) {
+  Decoded d;
   switch (charset) {
     case Charset::UTF8:
     case Charset::ASCII:
-      if ((n <= 64 && isAsciiShort(s, n)) || withBestIsa([&](auto isa) {
-            using Isa = decltype(isa);
-            return charset == Charset::UTF8 ? Isa::validateUtf8(s, n) : Isa::isAscii(s, n);
-          })) {
-        out.assign(reinterpret_cast<const char*>(s), n);
-        r = Read::Ok;
-      }
-      break;
+      ok = (n <= 64 && isAsciiShort(s, n)) ||
+           (charset == Charset::UTF8 ? utf8::isValid(s, n)
+                                     : withBestIsa([&](auto isa) { return decltype(isa)::isAscii(s, n); }));
+      if (PBUF_LIKELY(ok)) return std::string(reinterpret_cast<const char*>(s), n);
+      malformedBytes(charset, s, n);
+      return std::string();
     case Charset::UTF16BigEndian:
-      if (n % 2 == 0) r = readUtf16<true>(s, n / 2, out);
+      if (n % 2 == 0) d = readUtf16<true>(s, n / 2);
       break;
     case Charset::UTF16LittleEndian:
-      if (n % 2 == 0) r = readUtf16<false>(s, n / 2, out);
+      if (n % 2 == 0) d = readUtf16<false>(s, n / 2);
       break;
     case Charset::UTF32BigEndian:
       if (n % 4 == 0)
-        r = readConverted(censusUtf32<true>(s, n / 4), out, [&](std::uint8_t* o) { utf32ToUtf8<true>(s, n / 4, o); });
+        d = readMeasured(censusUtf32<true>(s, n / 4), [&](std::uint8_t* o) { utf32ToUtf8<true>(s, n / 4, o); });
       break;
     case Charset::UTF32LittleEndian:
       if (n % 4 == 0)
-        r = readConverted(censusUtf32<false>(s, n / 4), out, [&](std::uint8_t* o) { utf32ToUtf8<false>(s, n / 4, o); });
+        d = readMeasured(censusUtf32<false>(s, n / 4), [&](std::uint8_t* o) { utf32ToUtf8<false>(s, n / 4, o); });
       break;
-    default:
-      r = readConverted(Utf8Size{true, latin1Utf8Size(s, n)}, out, [&](std::uint8_t* o) { latin1ToUtf8(s, n, o); });
+    default: d = readMeasured(Utf8Size{true, latin1Utf8Size(s, n)}, [&](std::uint8_t* o) { latin1ToUtf8(s, n, o); });
   }
-  if (PBUF_LIKELY(r == Read::Ok)) return true;
-  out.clear();
-  if (r == Read::Malformed) malformedBytes(charset, s, n);
-  return false;
+  ok = d.status == Status::Ok;
+  if (PBUF_LIKELY(ok)) return std::move(d.text);
+  if (d.status == Status::Malformed) malformedBytes(charset, s, n);
+  return std::string();
+}
+
+// writeString of UTF-8, C++'s own text, the most common case: checked, then
+// moved as it is (memmove: as if copied first), in a few inline instructions;
+// short ASCII text takes no kernel call.
+PBUF_INLINE bool writeUtf8(std::string_view text, std::uint8_t* data, std::size_t position, std::size_t limit) {
+  const auto* s = reinterpret_cast<const std::uint8_t*>(text.data());
+  const std::size_t n = text.size();
+  if (PBUF_UNLIKELY(!(n <= 64 && isAsciiShort(s, n)) && !utf8::isValid(s, n))) {
+    malformedInput(Charset::UTF8, s, n);
+    return false;
+  }
+  if (PBUF_UNLIKELY(n > limit - position)) {
+    overflow("writeString", n, position, limit);
+    return false;
+  }
+  if (n != 0) std::memmove(data + position, s, n);
+  return true;
+}
+
+// writeString: checks the text, then the room in [position, limit); on success
+// stores the text at data + position and returns its size in `written`.
+PBUF_INLINE bool write(Charset charset, std::string_view text, std::uint8_t* data, std::size_t position,
+                       std::size_t limit, std::size_t& written) {
+  if (charset == Charset::UTF8) {
+    written = text.size();
+    return writeUtf8(text, data, position, limit);
+  }
+  // Short ASCII text as UTF-16, when it fits and is not inside the buffer: inline.
+  const auto* s = reinterpret_cast<const std::uint8_t*>(text.data());
+  const std::size_t n = text.size();
+  if ((charset == Charset::UTF16BigEndian || charset == Charset::UTF16LittleEndian) && n <= 64 &&
+      2 * n <= limit - position && !overlaps(s, n, data, limit) && isAsciiShort(s, n)) {
+    if (charset == Charset::UTF16BigEndian) widenAsciiShort<true>(s, n, data + position);
+    else widenAsciiShort<false>(s, n, data + position);
+    written = 2 * n;
+    return true;
+  }
+  return writeAny(charset, text, data, position, limit, written);
+}
+
+// readString of UTF-8: checked, then copied, in a few inline instructions;
+// short ASCII text takes no kernel call. ok is false (and the failure
+// reported) when the bytes are not well-formed.
+PBUF_INLINE std::string readUtf8(const std::uint8_t* s, std::size_t n, bool& ok) {
+  ok = (n <= 64 && isAsciiShort(s, n)) || utf8::isValid(s, n);
+  if (PBUF_LIKELY(ok)) return std::string(reinterpret_cast<const char*>(s), n);
+  malformedBytes(Charset::UTF8, s, n);
+  return std::string();
+}
+
+// readString, once the length is known to be there: checks the n bytes at s in
+// `charset` and converts them to UTF-8.
+PBUF_INLINE std::string read(Charset charset, const std::uint8_t* s, std::size_t n, bool& ok) {
+  return charset == Charset::UTF8 ? readUtf8(s, n, ok) : readAny(charset, s, n, ok);
 }
 
 }  // namespace detail::text

@@ -156,22 +156,123 @@ PBUF_INLINE bool asciiWord(const std::uint8_t* s) noexcept {
 }
 
 // True when the n bytes at s (n at most 64) are all ASCII: short text is the
-// most common text, checked inline without a kernel call.
+// most common text, checked inline without a kernel call. Overlapping loads
+// cover any length with at most four vectors (SSE2 is part of x86-64).
 PBUF_INLINE bool isAsciiShort(const std::uint8_t* s, std::size_t n) noexcept {
+#if defined(PBUF_TEXT_X86) && defined(__SSE2__)
+  if (n >= 16) {
+    const auto load = [](const std::uint8_t* p) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)); };
+    __m128i bits = _mm_or_si128(load(s), load(s + n - 16));
+    if (n > 32) bits = _mm_or_si128(bits, _mm_or_si128(load(s + 16), load(s + n - 32)));
+    return _mm_movemask_epi8(bits) == 0;
+  }
+#elif defined(PBUF_TEXT_SIMD128)
+  if (n >= 16) {
+    v128_t bits = wasm_v128_or(wasm_v128_load(s), wasm_v128_load(s + n - 16));
+    if (n > 32) bits = wasm_v128_or(bits, wasm_v128_or(wasm_v128_load(s + 16), wasm_v128_load(s + n - 32)));
+    return wasm_i8x16_bitmask(bits) == 0;
+  }
+#else
+  if (n >= 16) {
+    for (std::size_t i = 0; i + 8 <= n; i += 8)
+      if (!asciiWord(s + i)) return false;
+    return asciiWord(s + n - 8);
+  }
+#endif
   std::uint64_t bits = 0;
   if (n >= 8) {
-    for (std::size_t i = 0; i + 8 <= n; i += 8) {
-      std::uint64_t word;
-      std::memcpy(&word, s + i, 8);
-      bits |= word;
-    }
-    std::uint64_t last;  // the tail, overlapping what was read
-    std::memcpy(&last, s + n - 8, 8);
-    bits |= last;
+    std::uint64_t a, b;
+    std::memcpy(&a, s, 8);
+    std::memcpy(&b, s + n - 8, 8);
+    bits = a | b;
+  } else if (n >= 4) {
+    std::uint32_t a, b;
+    std::memcpy(&a, s, 4);
+    std::memcpy(&b, s + n - 4, 4);
+    bits = a | b;
   } else {
     for (std::size_t i = 0; i < n; ++i) bits |= s[i];
   }
   return (bits & 0x8080808080808080ull) == 0;
+}
+
+// Short ASCII text (n at most 64, all below 0x80) as UTF-16 units at out, and
+// back: inline, without a kernel call (16 bytes a step, the last step
+// overlapping the one before). narrowAsciiShort returns false, leaving out
+// unspecified, when a unit is not ASCII.
+template <bool BigEndian>
+PBUF_INLINE void widenAsciiShort(const std::uint8_t* s, std::size_t n, std::uint8_t* out) noexcept {
+#if defined(PBUF_TEXT_X86) && defined(__SSE2__)
+  if (n >= 16) {
+    for (std::size_t i = 0; i < n; i += 16) {
+      const std::size_t at = i + 16 <= n ? i : n - 16;
+      const __m128i in = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + at));
+      __m128i low = _mm_unpacklo_epi8(in, _mm_setzero_si128()), high = _mm_unpackhi_epi8(in, _mm_setzero_si128());
+      if constexpr (BigEndian) low = _mm_slli_epi16(low, 8), high = _mm_slli_epi16(high, 8);
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 2 * at), low);
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 2 * at + 16), high);
+    }
+    return;
+  }
+#elif defined(PBUF_TEXT_SIMD128)
+  if (n >= 16) {
+    for (std::size_t i = 0; i < n; i += 16) {
+      const std::size_t at = i + 16 <= n ? i : n - 16;
+      const v128_t in = wasm_v128_load(s + at);
+      v128_t low = wasm_u16x8_extend_low_u8x16(in), high = wasm_u16x8_extend_high_u8x16(in);
+      if constexpr (BigEndian) low = wasm_i16x8_shl(low, 8), high = wasm_i16x8_shl(high, 8);
+      wasm_v128_store(out + 2 * at, low);
+      wasm_v128_store(out + 2 * at + 16, high);
+    }
+    return;
+  }
+#endif
+  for (std::size_t i = 0; i < n; ++i) {
+    out[2 * i + (BigEndian ? 0 : 1)] = 0;
+    out[2 * i + (BigEndian ? 1 : 0)] = s[i];
+  }
+}
+
+template <bool BigEndian>
+PBUF_INLINE bool narrowAsciiShort(const std::uint8_t* s, std::size_t units, std::uint8_t* out) noexcept {
+#if defined(PBUF_TEXT_X86) && defined(__SSE2__)
+  if (units >= 16) {
+    const auto load = [&](std::size_t unit) {
+      const __m128i u = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + 2 * unit));
+      return BigEndian ? _mm_or_si128(_mm_srli_epi16(u, 8), _mm_slli_epi16(u, 8)) : u;
+    };
+    __m128i any = _mm_setzero_si128();
+    for (std::size_t i = 0; i < units; i += 16) {
+      const std::size_t at = i + 16 <= units ? i : units - 16;
+      const __m128i a = load(at), b = load(at + 8);
+      any = _mm_or_si128(any, _mm_or_si128(a, b));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(out + at), _mm_packus_epi16(a, b));
+    }
+    return _mm_movemask_epi8(_mm_cmpeq_epi16(_mm_and_si128(any, _mm_set1_epi16(-0x80)), _mm_setzero_si128())) == 0xFFFF;
+  }
+#elif defined(PBUF_TEXT_SIMD128)
+  if (units >= 16) {
+    const auto load = [&](std::size_t unit) {
+      const v128_t u = wasm_v128_load(s + 2 * unit);
+      return BigEndian ? wasm_v128_or(wasm_u16x8_shr(u, 8), wasm_i16x8_shl(u, 8)) : u;
+    };
+    v128_t any = wasm_i32x4_splat(0);
+    for (std::size_t i = 0; i < units; i += 16) {
+      const std::size_t at = i + 16 <= units ? i : units - 16;
+      const v128_t a = load(at), b = load(at + 8);
+      any = wasm_v128_or(any, wasm_v128_or(a, b));
+      wasm_v128_store(out + at, wasm_u8x16_narrow_i16x8(a, b));
+    }
+    return !wasm_v128_any_true(wasm_v128_and(any, wasm_i16x8_splat(-0x80)));
+  }
+#endif
+  std::uint32_t any = 0;
+  for (std::size_t i = 0; i < units; ++i) {
+    const std::uint16_t u = endian::load<std::uint16_t>(s + 2 * i, unitOrder<BigEndian>);
+    any |= u;
+    out[i] = static_cast<std::uint8_t>(u);
+  }
+  return any < 0x80;
 }
 
 // ---- the scalar instruction set: the reference and the fallback ---------------
