@@ -4,7 +4,9 @@
 // order of the checks; BOMs; sources that overlap the buffer; and every
 // vector path of detail/text_codecs.hpp against the scalar one.
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
+#include <new>
 #include <optional>
 #include <random>
 #include <string>
@@ -20,6 +22,27 @@
 
 using namespace test;
 namespace text = platform_buffer::detail::text;
+
+// The array allocation functions of this test program, so that a test can make
+// the nothrow form fail (writeString copies an overlapping source with it). All
+// of them go to malloc and free, so sanitizers see matching pairs.
+namespace {
+bool failNothrowArrayNew = false;
+}
+void* operator new[](std::size_t size) {
+  if (void* p = std::malloc(size ? size : 1)) return p;
+#if PLATFORM_BUFFER_HAS_EXCEPTIONS
+  throw std::bad_alloc();
+#else
+  std::abort();
+#endif
+}
+void* operator new[](std::size_t size, const std::nothrow_t&) noexcept {
+  return failNothrowArrayNew ? nullptr : std::malloc(size ? size : 1);
+}
+void operator delete[](void* p) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
 
 namespace {
 
@@ -539,6 +562,25 @@ TEMPLATE_TEST_CASE("writeString from a long overlapping source (copied through t
       CHECK(Snapshot::of(b) == Snapshot::of(copyFirst));
     }
   }
+}
+
+TEMPLATE_TEST_CASE("an overlapping source that cannot be copied is an OutOfMemoryError with nothing written",
+                   "[text]", PB_ZONES) {
+  const std::string utf8(400, 'q');  // past the 256 bytes copied on the stack
+  auto b = TestType::make(2000);
+  b.writeBytes(std::span(u8(utf8), utf8.size()));
+  b.position(10);
+  const auto before = Snapshot::of(b);
+  failNothrowArrayNew = true;
+  auto message = CHECK_FAILS(ErrorKind::OutOfMemory,
+                             b.writeString(std::string_view(reinterpret_cast<const char*>(b.data()), utf8.size()),
+                                           Charset::UTF16BigEndian));
+  failNothrowArrayNew = false;
+  CHECK(message.find("copy of the 400 bytes of text") != std::string::npos);
+  CHECK(Snapshot::of(b) == before);
+  // With memory, the same write works.
+  b.writeString(std::string_view(reinterpret_cast<const char*>(b.data()), utf8.size()), Charset::UTF16BigEndian);
+  CHECK(b.position() == 10 + 800);
 }
 
 // ---- every vector path against the scalar one ---------------------------------------
