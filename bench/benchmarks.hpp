@@ -19,6 +19,7 @@
 #include <platform_buffer/platform_buffer.hpp>
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstring>
@@ -200,16 +201,24 @@ void copy64k(benchmark::State& state) {
   state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(size));
 }
 
-// 64 bytes of text: ASCII, and a mix of 2-, 3- and 4-byte UTF-8 sequences.
+// 64 bytes of text: ASCII, and a mix of ASCII and 2-, 3- and 4-byte UTF-8 sequences.
 inline constexpr std::string_view asciiText = "The quick brown fox jumps over the lazy dog, 0123456789 ABCDEFGH";
 inline constexpr std::string_view utf8Text = "h\xC3\xA9llo w\xC3\xB6rld \xE2\x82\xAC\xE2\x82\xAC \xF0\x9F\x98\x80"
                                              " \xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E \xCE\xB1\xCE\xB2\xCE\xB3 "
-                                             "\xF0\x9F\x8C\x8D\xD0\xB4\xD0\xB0!";
+                                             "\xF0\x9F\x8C\x8D\xD0\xB4\xD0\xB0! \xC3\xA0 \xE2\x82\xAC\xF0\x9F\x98\x8E!";
+static_assert(asciiText.size() == 64 && utf8Text.size() == 64);
+
+// The same texts repeated to 64 KiB.
+inline std::string repeatedTo64k(std::string_view text) {
+  std::string out;
+  while (out.size() < 64 * 1024) out += text;
+  return out;
+}
 
 // The text written with writeString, then read back with readString.
 template <class S>
 void stringWriteRead(benchmark::State& state, std::string_view text) {
-  auto b = S::make(256);
+  auto b = S::make(std::max<std::size_t>(256, text.size()));
   escape(b);
   for (auto _ : state) {
     benchmark::DoNotOptimize(text);
@@ -226,6 +235,54 @@ template <class S>
 void stringAscii(benchmark::State& state) { stringWriteRead<S>(state, asciiText); }
 template <class S>
 void stringUtf8(benchmark::State& state) { stringWriteRead<S>(state, utf8Text); }
+template <class S>
+void string64kAscii(benchmark::State& state) { stringWriteRead<S>(state, repeatedTo64k(asciiText)); }
+template <class S>
+void string64kUtf8(benchmark::State& state) { stringWriteRead<S>(state, repeatedTo64k(utf8Text)); }
+
+// Text in another charset: written with writeString(text, charset), read back with
+// readString(byteLength, charset). The Raw peer copies the encoded bytes in and
+// out unvalidated (its baseline: memcpy of the same bytes, and the std::string).
+template <class S>
+void charsetWriteRead(benchmark::State& state, std::string_view text, platform_buffer::Charset charset) {
+  std::string encoded;
+  {
+    auto scratch = platform_buffer::ByteArrayBuffer::allocate(4 * text.size());
+    scratch.writeString(text, charset);
+    encoded.assign(reinterpret_cast<const char*>(scratch.data()), scratch.position());
+  }
+  auto b = S::make(encoded.size());
+  escape(b);
+  constexpr bool transcodes = requires(BufferOf<S> buffer, std::string_view t, platform_buffer::Charset c) {
+    buffer.writeString(t, c);
+  };
+  const std::string_view in = transcodes ? text : std::string_view(encoded);
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(in);
+    b.resetForWrite();
+    std::string s;
+    if constexpr (transcodes) {
+      b.writeString(in, charset);
+      b.resetForRead();
+      s = b.readString(encoded.size(), charset);
+    } else {
+      b.writeString(in);
+      b.resetForRead();
+      s = b.readString(encoded.size());
+    }
+    benchmark::DoNotOptimize(s.data());
+    benchmark::ClobberMemory();
+  }
+  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(text.size()));
+}
+template <class S, platform_buffer::Charset charset, bool large>
+void charsetAscii(benchmark::State& state) {
+  charsetWriteRead<S>(state, large ? repeatedTo64k(asciiText) : std::string(asciiText), charset);
+}
+template <class S, platform_buffer::Charset charset, bool large>
+void charsetUtf8(benchmark::State& state) {
+  charsetWriteRead<S>(state, large ? repeatedTo64k(utf8Text) : std::string(utf8Text), charset);
+}
 
 // A zero-copy view of the remaining bytes, created and dropped.
 template <class S>
@@ -288,6 +345,21 @@ bool registerBenchmarks() {
   if constexpr (requires(B b) { b.readString(std::size_t{}); }) {
     add<S>("string_ascii", &stringAscii<S>);
     add<S>("string_utf8", &stringUtf8<S>);
+  }
+  // Text targets of issue 17: the buffers, and Raw for the unvalidated copy of the same bytes.
+  if constexpr (requires(B b) { b.writeString(std::string_view{}, platform_buffer::Charset::UTF8); } ||
+                std::string_view(S::name) == "Raw") {
+    using platform_buffer::Charset;
+    add<S>("string64k_ascii", &string64kAscii<S>);
+    add<S>("string64k_utf8", &string64kUtf8<S>);
+    add<S>("utf16be_ascii", &charsetAscii<S, Charset::UTF16BigEndian, false>);
+    add<S>("utf16be_utf8", &charsetUtf8<S, Charset::UTF16BigEndian, false>);
+    add<S>("utf16le_ascii", &charsetAscii<S, Charset::UTF16LittleEndian, false>);
+    add<S>("utf16le_utf8", &charsetUtf8<S, Charset::UTF16LittleEndian, false>);
+    add<S>("utf16be64k_ascii", &charsetAscii<S, Charset::UTF16BigEndian, true>);
+    add<S>("utf16be64k_utf8", &charsetUtf8<S, Charset::UTF16BigEndian, true>);
+    add<S>("utf16le64k_ascii", &charsetAscii<S, Charset::UTF16LittleEndian, true>);
+    add<S>("utf16le64k_utf8", &charsetUtf8<S, Charset::UTF16LittleEndian, true>);
   }
   if constexpr (requires(B b) { b.slice(); }) add<S>("slice", &slice<S>);
   if constexpr (requires { requires S::allocates; }) {

@@ -40,9 +40,15 @@ function split(name) {
   return { bench: [bench, ...rest].join('/'), subject };
 }
 
-const peers = ['Raw', 'RawSimd', 'BoostEndian', 'VectorShifts', 'DataView'];
+const peers = ['Raw', 'RawSimd', 'BoostEndian', 'VectorShifts', 'DataView', 'JS'];
+// Text (issue 17): each benchmark and the least ratio to Raw's unvalidated copy of the same bytes it needs.
+const textTargets = [['string_ascii', 0.8], ['string_utf8', 0.5], ['string64k_ascii', 0.5], ['string64k_utf8', 0.25]];
+for (const order of ['be', 'le']) {
+  textTargets.push([`utf16${order}_ascii`, 0.8], [`utf16${order}_utf8`, 0.5],
+                   [`utf16${order}64k_ascii`, 0.5], [`utf16${order}64k_utf8`, 0.25]);
+}
 const benchOrder = ['int_write_read', 'ints256_single', 'ints256_bulk', 'ints256_bulk_overlap', 'longs8192', 'mixed', 'copy64k',
-                    'string_ascii', 'string_utf8', 'slice', 'alloc_release/64', 'alloc_release/1024'];
+                    ...textTargets.map(([bench]) => bench), 'slice', 'alloc_release/64', 'alloc_release/1024'];
 
 function table(results) {
   const rows = new Map();  // bench -> subject -> ops
@@ -121,6 +127,15 @@ function targetsFor(label, t, dataview) {
   for (const [size, needed] of [['64', 2], ['1024', 1.5]]) {
     check(`${label}: LinearBuffer alloc+release ≥ ${needed}x ByteArrayBuffer (${size} B)`, 'Linear vs Heap',
           get(`alloc_release/${size}`, 'Linear') / get(`alloc_release/${size}`, 'Heap'), needed);
+  }
+  for (const [bench, bound] of textTargets) {
+    const size = bench.includes('64k') ? '64 KiB' : '64-byte';
+    const kind = bench.endsWith('ascii') ? 'ASCII' : 'multi-byte';
+    const charset = bench.startsWith('utf16be') ? 'UTF-16BE' : bench.startsWith('utf16le') ? 'UTF-16LE' : 'UTF-8';
+    for (const zone of t.zones) {
+      check(`${label}: ${size} ${kind} text as ${charset} ≥ ${bound}x the unvalidated copy`, `${zone} ${bench}`,
+            get(bench, zone) / get(bench, 'Raw'), bound);
+    }
   }
   const boostBenches = t.benches.filter((b) => get(b, 'BoostEndian') !== undefined);
   for (const zone of t.zones) {
@@ -230,6 +245,28 @@ if (fragmentationRows.length) {
   out.push(fragmentationTable());
   out.push('');
 }
+if (args.wasm.length) {
+  // Issue 17: the JS TextEncoder/TextDecoder figures beside the text benchmarks (for comparison, not a target).
+  const rows = textTargets.map(([bench]) => bench).filter((b) => wasm.rows.get(b)?.get('JS') !== undefined);
+  if (rows.length) {
+    out.push('## Text on wasm32 beside JavaScript');
+    out.push('');
+    out.push('`JS` does the same round trip in Node with `TextEncoder.encodeInto` and a fatal `TextDecoder` (UTF-16:');
+    out.push('`isWellFormed`, a unit-by-unit write, a fatal `TextDecoder(\'utf-16be\'|\'utf-16le\')`). Ratio: zone / JS.');
+    out.push('');
+    out.push(`| benchmark | JS | ${wasm.zones.join(' | ')} |`);
+    out.push(`|---|---:|${wasm.zones.map(() => '---:').join('|')}|`);
+    for (const bench of rows) {
+      const js = wasm.rows.get(bench).get('JS');
+      const cells = wasm.zones.map((z) => {
+        const ops = wasm.rows.get(bench).get(z);
+        return ops === undefined ? '' : `${fmt(ops)} (${(ops / js).toFixed(2)}x)`;
+      });
+      out.push(`| ${bench} | ${fmt(js)} | ${cells.join(' | ')} |`);
+    }
+    out.push('');
+  }
+}
 out.push('## Benchmarks');
 out.push('');
 out.push('| name | one op |');
@@ -241,7 +278,9 @@ out.push('| ints256_bulk_overlap | as ints256_bulk, the arrays being the buffer\
 out.push('| longs8192 | 8192 longs written one by one, then read one by one |');
 out.push('| mixed | a byte, short, int, long, float and double written, then read |');
 out.push('| copy64k | 64 KiB copied between two buffers with `write(source)` |');
-out.push('| string_ascii, string_utf8 | 64 bytes of text written with `writeString`, read back with `readString` (validated) |');
+out.push('| string_ascii, string_utf8 | 64 bytes of text written with `writeString`, read back with `readString` (validated): ASCII, or a mix of ASCII and 2-, 3- and 4-byte UTF-8 |');
+out.push('| string64k_ascii, string64k_utf8 | the same texts repeated to 64 KiB; `Raw` copies the bytes in and out unvalidated (memcpy and the `std::string`) |');
+out.push('| utf16be_*, utf16le_* (and 64k) | the same texts written with `writeString(text, UTF16BigEndian / UTF16LittleEndian)` and read back: UTF-8 to UTF-16 and back, validated both ways; `Raw` copies the UTF-16 bytes in and out |');
 out.push('| slice | a `slice()` view created and dropped |');
 out.push('| alloc_release/N | a zeroed buffer of N bytes allocated and released |');
 out.push('');

@@ -40,9 +40,10 @@ function timed(setup) {
 
 const ints = Int32Array.from({ length: 256 }, (_, i) => 0x01020300 + i);
 const asciiText = 'The quick brown fox jumps over the lazy dog, 0123456789 ABCDEFGH';
-const utf8Text = 'h\u00e9llo w\u00f6rld \u20ac\u20ac \u{1F600} \u65e5\u672c\u8a9e \u03b1\u03b2\u03b3 \u{1F30D}\u0434\u0430!';
+const utf8Text = 'h\u00e9llo w\u00f6rld \u20ac\u20ac \u{1F600} \u65e5\u672c\u8a9e \u03b1\u03b2\u03b3 \u{1F30D}\u0434\u0430!' +
+  ' \u00e0 \u20ac\u{1F60E}!';  // 64 bytes of UTF-8, as in bench/benchmarks.hpp
 const encoder = new TextEncoder();
-const decoder = new TextDecoder('utf-8', { fatal: true });  // validates, as readString does
+const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });  // validates and keeps a BOM, as readString does
 
 const benchmarks = {
   int_write_read: timed(() => {
@@ -141,13 +142,51 @@ const benchmarks = {
 };
 
 function stringBody(text) {
-  const bytes = new Uint8Array(256);
   const length = encoder.encode(text).length;
+  const bytes = new Uint8Array(Math.max(256, length));
   return (n) => {
     let acc = 0;
     for (let i = 0; i < n; i++) {
       encoder.encodeInto(text, bytes);
       acc += decoder.decode(bytes.subarray(0, length)).length;
+    }
+    sink ^= acc;
+  };
+}
+
+// The text benchmarks of issue 17 in JavaScript, reported as subject "JS" beside
+// the C++ figures (not a target): UTF-8 through TextEncoder.encodeInto and a
+// fatal TextDecoder; UTF-16 written unit by unit after a well-formedness check
+// (isWellFormed, as writeString refuses lone surrogates) and read with a fatal
+// TextDecoder('utf-16be' / 'utf-16le').
+const repeat64k = (text) => text.repeat(Math.ceil(65536 / encoder.encode(text).length));
+const jsText = {
+  string_ascii: timed(() => stringBody(asciiText)),
+  string_utf8: timed(() => stringBody(utf8Text)),
+  string64k_ascii: timed(() => stringBody(repeat64k(asciiText))),
+  string64k_utf8: timed(() => stringBody(repeat64k(utf8Text))),
+  utf16be_ascii: timed(() => utf16Body(asciiText, true)),
+  utf16be_utf8: timed(() => utf16Body(utf8Text, true)),
+  utf16le_ascii: timed(() => utf16Body(asciiText, false)),
+  utf16le_utf8: timed(() => utf16Body(utf8Text, false)),
+  utf16be64k_ascii: timed(() => utf16Body(repeat64k(asciiText), true)),
+  utf16be64k_utf8: timed(() => utf16Body(repeat64k(utf8Text), true)),
+  utf16le64k_ascii: timed(() => utf16Body(repeat64k(asciiText), false)),
+  utf16le64k_utf8: timed(() => utf16Body(repeat64k(utf8Text), false)),
+};
+
+function utf16Body(text, bigEndian) {
+  const bytes = new Uint8Array(2 * text.length);
+  const view = new DataView(bytes.buffer);
+  const units = new Uint16Array(bytes.buffer);  // this machine's order: little-endian
+  const decoder16 = new TextDecoder(bigEndian ? 'utf-16be' : 'utf-16le', { fatal: true, ignoreBOM: true });
+  return (n) => {
+    let acc = 0;
+    for (let i = 0; i < n; i++) {
+      if (!text.isWellFormed()) throw new TypeError('lone surrogate');
+      if (bigEndian) for (let k = 0; k < text.length; k++) view.setUint16(2 * k, text.charCodeAt(k));
+      else for (let k = 0; k < text.length; k++) units[k] = text.charCodeAt(k);
+      acc += decoder16.decode(bytes).length;
     }
     sink ^= acc;
   };
@@ -177,9 +216,11 @@ function measure(run) {
 
 const results = [];
 let family = 0;
-for (const [bench, run] of Object.entries(benchmarks)) {
+const runs = [...Object.entries(benchmarks).map(([bench, run]) => [bench, run, 'DataView']),
+              ...Object.entries(jsText).map(([bench, run]) => [bench, run, 'JS'])];
+for (const [bench, run, subject] of runs) {
   const [base, arg] = bench.split('/');
-  const name = arg ? `${base}/DataView/${arg}` : `${base}/DataView`;
+  const name = arg ? `${base}/${subject}/${arg}` : `${base}/${subject}`;
   if (!options.filter.test(name)) continue;
   const { iterations, ns, cpuNs } = measure(run);
   const real = ns / iterations, cpu = cpuNs / iterations;

@@ -35,7 +35,7 @@
 #include "byte_order.hpp"
 #include "detail/bulk.hpp"
 #include "errors.hpp"
-#include "utf8.hpp"
+#include "text.hpp"
 
 namespace platform_buffer {
 
@@ -256,40 +256,35 @@ class BufferCore {
     return out;
   }
 
-  // ---- text --------------------------------------------------------------
-  // Writes UTF-8 text; input that is not well-formed UTF-8 writes nothing.
-  Self& writeString(std::string_view text) {
+  // ---- text (text.hpp: the charsets and their rules) ------------------------
+  // Writes UTF-8 text as it is; ill-formed text writes nothing.
+  PBUF_INLINE Self& writeString(std::string_view text) {
     auto& s = st();
-    const auto* bytes = reinterpret_cast<const std::uint8_t*>(text.data());
-    if (PBUF_UNLIKELY(text.size() > s.limit - s.position)) {
-      detail::overflow("writeString", text.size(), s.position, s.limit);
-      return self();
-    }
-    const std::size_t valid = utf8::validPrefix(bytes, text.size());
-    if (PBUF_UNLIKELY(valid != text.size())) {
-      malformed("writeString", valid, text.size());
-      return self();
-    }
-    if (!text.empty()) std::memcpy(s.data + s.position, bytes, text.size());
-    s.position += text.size();
+    if (PBUF_LIKELY(detail::text::writeUtf8(text, s.data, s.position, s.limit))) s.position += text.size();
+    return self();
+  }
+  // Writes UTF-8 text in `charset`. Ill-formed text, or a character the charset
+  // cannot hold, is checked first and writes nothing; then the room.
+  Self& writeString(std::string_view text, Charset charset) {
+    auto& s = st();
+    std::size_t written;
+    if (PBUF_LIKELY(detail::text::write(charset, text, s.data, s.position, s.limit, written))) s.position += written;
     return self();
   }
 
-  // Reads byteLength bytes of UTF-8 text; bytes that are not well-formed consume nothing.
-  std::string readString(std::size_t byteLength) {
+  // Reads byteLength bytes of UTF-8 text.
+  PBUF_INLINE std::string readString(std::size_t byteLength) { return readString(byteLength, Charset::UTF8); }
+  // Reads byteLength bytes of text in `charset` and returns it as UTF-8. Too few
+  // bytes remaining is checked first; bytes that are not well-formed consume nothing.
+  PBUF_INLINE std::string readString(std::size_t byteLength, Charset charset) {
     auto& s = st();
     if (PBUF_UNLIKELY(byteLength > s.limit - s.position)) {
       detail::underflow("readString", byteLength, s.position, s.limit);
       return {};
     }
-    const std::uint8_t* bytes = s.data + s.position;
-    const std::size_t valid = utf8::validPrefix(bytes, byteLength);
-    if (PBUF_UNLIKELY(valid != byteLength)) {
-      malformed("readString", valid, byteLength);
-      return {};
-    }
-    std::string text(reinterpret_cast<const char*>(bytes), byteLength);
-    s.position += byteLength;
+    bool ok;
+    std::string text = detail::text::read(charset, s.data + s.position, byteLength, ok);
+    if (PBUF_LIKELY(ok)) s.position += byteLength;
     return text;
   }
 
@@ -409,10 +404,6 @@ class BufferCore {
     }
     detail::loadArray(out.data(), s.data + s.position, out.size(), s.order);
     s.position += out.size() * sizeof(T);
-  }
-
-  PBUF_COLD void malformed(const char* op, std::size_t at, std::size_t length) const {
-    detail::raisef(ErrorKind::MalformedText, "%s: byte %zu of %zu is not well-formed UTF-8", op, at, length);
   }
 };
 

@@ -42,7 +42,7 @@
 #include "config.hpp"
 #include "byte_order.hpp"
 #include "errors.hpp"
-#include "utf8.hpp"
+#include "text.hpp"
 #include "buffer_core.hpp"
 #include "byte_array_buffer.hpp"
 #include "linear_memory.hpp"

@@ -1,9 +1,11 @@
 // Shared pieces of the libFuzzer targets: a reader that turns the fuzzer's
-// bytes into decisions, the library's errors as comparable values, an
-// independent UTF-8 decoder, and the way a target reports a mismatch.
+// bytes into decisions, the library's errors as comparable values, and the
+// way a target reports a mismatch (the independent codecs: ../reference_text.hpp).
 #pragma once
 
 #include <platform_buffer/platform_buffer.hpp>
+
+#include "../reference_text.hpp"  // reference_utf8, reference_text: independent codecs
 
 #include <cstdarg>
 #include <cstdint>
@@ -132,77 +134,4 @@ inline void trace(const char* format, ...) {
   std::fprintf(stderr, "\n");
 }
 
-// ---- an independent UTF-8 decoder ------------------------------------------
-// Written from the definition (RFC 3629 / Unicode 3.9) rather than from the
-// library's byte-range table: take the lead byte's length, collect the
-// payload bits of the continuation bytes, then range-check the code point.
-namespace reference_utf8 {
-
-struct Decoded {
-  std::vector<char32_t> codePoints;  // the characters of the well-formed prefix
-  std::size_t validBytes = 0;        // the length of that prefix
-  bool ok = false;                   // the whole input is well-formed
-};
-
-inline Decoded decode(const std::uint8_t* s, std::size_t n) {
-  Decoded out;
-  std::size_t i = 0;
-  while (i < n) {
-    const std::uint8_t lead = s[i];
-    std::size_t length;
-    char32_t cp, smallest;  // smallest: below it the encoding is overlong
-    if (lead <= 0x7F) {
-      length = 1, cp = lead, smallest = 0;
-    } else if ((lead & 0xE0) == 0xC0) {
-      length = 2, cp = lead & 0x1F, smallest = 0x80;
-    } else if ((lead & 0xF0) == 0xE0) {
-      length = 3, cp = lead & 0x0F, smallest = 0x800;
-    } else if ((lead & 0xF8) == 0xF0) {
-      length = 4, cp = lead & 0x07, smallest = 0x10000;
-    } else {
-      break;  // a continuation byte where a character should start, or F8..FF
-    }
-    if (n - i < length) break;  // truncated
-    bool continuationsOk = true;
-    for (std::size_t k = 1; k < length; ++k) {
-      if ((s[i + k] & 0xC0) != 0x80) continuationsOk = false;
-      cp = (cp << 6) | (s[i + k] & 0x3F);
-    }
-    if (!continuationsOk) break;
-    if (cp < smallest) break;                   // overlong
-    if (cp > 0x10FFFF) break;                   // past the last code point
-    if (cp >= 0xD800 && cp <= 0xDFFF) break;    // a surrogate
-    out.codePoints.push_back(cp);
-    i += length;
-  }
-  out.validBytes = i;
-  out.ok = i == n;
-  return out;
-}
-
-inline bool isValid(const std::uint8_t* s, std::size_t n) { return decode(s, n).ok; }
-inline bool isValid(std::string_view s) {
-  return isValid(reinterpret_cast<const std::uint8_t*>(s.data()), s.size());
-}
-
-// Encodes a scalar value (not a surrogate, at most U+10FFFF).
-inline void encode(char32_t cp, std::string& out) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
-
-}  // namespace reference_utf8
 }  // namespace fuzz

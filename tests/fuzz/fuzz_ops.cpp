@@ -688,9 +688,9 @@ class OpsFuzzer {
     Model& m = h.model;
     if (which % 2 == 0) {
       const std::string text = someText();
-      // The size is checked before the text.
-      const Outcome expect = text.size() > m.remaining()            ? Outcome::Overflow
-                             : !reference_utf8::isValid(text)        ? Outcome::Malformed
+      // The text is checked before the room.
+      const Outcome expect = !reference_utf8::isValid(text)          ? Outcome::Malformed
+                             : text.size() > m.remaining()           ? Outcome::Overflow
                                                                      : Outcome::Ok;
       trace("writeString(%zu bytes) at %zu", text.size(), m.position);
       expectOutcome("writeString", attempt([&] { onReal(h, [&](auto& b) { b.writeString(text); }); }), expect);

@@ -28,9 +28,9 @@ void checkText(Buffer buffer, const std::string& text, std::size_t slack) {
     mismatch("utf8::validPrefix = %zu, reference = %zu (length %zu)", utf8::validPrefix(bytes, text.size()),
              reference.validBytes, text.size());
 
-  // writeString: malformed input writes nothing; a too-small buffer is an overflow first.
+  // writeString: malformed input writes nothing, checked before the room.
   const bool fits = text.size() <= buffer.remaining();
-  const Outcome expectWrite = !fits ? Outcome::Overflow : reference.ok ? Outcome::Ok : Outcome::Malformed;
+  const Outcome expectWrite = !reference.ok ? Outcome::Malformed : !fits ? Outcome::Overflow : Outcome::Ok;
   std::vector<std::uint8_t> before(buffer.data(), buffer.data() + buffer.capacity());
   const std::size_t positionBefore = buffer.position();
   const Outcome wrote = attempt([&] { buffer.writeString(text); });
@@ -109,7 +109,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   if (mode == 1 && !reference.ok) mismatch("the reference rejects its own encoding");
 
-  // Sometimes the buffer is one byte short, to see the overflow come first.
+  // Sometimes the buffer is one byte short: an overflow for well-formed text, still malformed otherwise.
   const std::size_t capacity = text.size() + slack - (slack == 3 && text.size() > 0 ? 4 : 0);
   switch (zone) {
     case 0: checkText(ByteArrayBuffer::allocate(capacity), text, slack == 3 ? 0 : slack); break;

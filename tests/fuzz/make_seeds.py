@@ -46,3 +46,16 @@ for i in range(4):
     write("allocator", "random%d" % i, [i % 3, i] + [rng.randrange(256) for _ in range(500)])
 # Host blocks: allocate, free a live and a bogus offset, adopt, give back.
 write("allocator", "host_cycle", [0, 1, 2, 0, 50, 0, 7, 3, 0, 0, 4, 0, 0, 20, 0, 5, 0, 3, 0xE0, 1, 2, 3, 4])
+
+# text: [charset][mode + 6 * zone][offset] then the payload: bytes (modes 0 and 3) or
+# 3-byte scalar values (modes 1, 2, 4, 5); see fuzz_text.cpp.
+samples = ["", "hello world, plain ASCII long enough for a vector", "h\u00e9llo w\u00f6rld \u20ac \U0001F600 \u65e5\u672c",
+           "\ufeffBOM", "\u00ff\u0100", "\U0010FFFF\u0800\u07ff"]
+for charset in range(7):
+    for mode in range(6):
+        head = [charset, mode + 6 * ((charset + mode) % 4), rng.randrange(256)]
+        if mode in (0, 3):
+            payload = list(samples[(charset + mode) % len(samples)].encode("utf-8" if mode == 0 else "utf-16-be"))
+        else:
+            payload = [rng.randrange(256) for _ in range(3 * rng.randrange(1, 40))]
+        write("text", "charset%d_mode%d" % (charset, mode), head + payload)
