@@ -12,3 +12,4 @@
 #include "front_end.hpp"
 #include "conversions.hpp"
 #include "pool.hpp"
+#include "stream.hpp"
