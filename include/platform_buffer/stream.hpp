@@ -40,10 +40,10 @@ class StreamProcessor {
  public:
   explicit StreamProcessor(ByteOrder order = ByteOrder::BigEndian) noexcept : order_(order) {}
 
-  ~StreamProcessor() { release(); }
-  StreamProcessor(StreamProcessor&& other) noexcept
+  PBUF_INLINE ~StreamProcessor() { release(); }
+  PBUF_INLINE StreamProcessor(StreamProcessor&& other) noexcept
       : q_(std::exchange(other.q_, detail::ChunkQueue())), order_(other.order_) {}
-  StreamProcessor& operator=(StreamProcessor&& other) noexcept {
+  PBUF_INLINE StreamProcessor& operator=(StreamProcessor&& other) noexcept {
     if (this != &other) {
       release();
       q_ = std::exchange(other.q_, detail::ChunkQueue());
@@ -61,9 +61,9 @@ class StreamProcessor {
   // of it that the caller kept still see the same bytes. On failure (no
   // memory for the chunk list, or more than SIZE_MAX bytes in all) the buffer
   // stays with the caller, untouched.
-  StreamProcessor& append(ByteArrayBuffer&& buffer) { return appendChunk(buffer); }
-  StreamProcessor& append(LinearBuffer&& buffer) { return appendChunk(buffer); }
-  StreamProcessor& append(PlatformBuffer&& buffer) { return appendChunk(buffer); }
+  PBUF_INLINE StreamProcessor& append(ByteArrayBuffer&& buffer) { return appendChunk(buffer); }
+  PBUF_INLINE StreamProcessor& append(LinearBuffer&& buffer) { return appendChunk(buffer); }
+  PBUF_INLINE StreamProcessor& append(PlatformBuffer&& buffer) { return appendChunk(buffer); }
 
   // Bytes appended and not yet consumed, across all chunks.
   std::size_t available() const noexcept { return q_.available(); }
@@ -79,7 +79,7 @@ class StreamProcessor {
   }
 
   // Releases every chunk: available() becomes 0.
-  StreamProcessor& clear() noexcept {
+  PBUF_INLINE StreamProcessor& clear() noexcept {
     if (q_.count) {
       detail::ChunkQueue q = q_;
       detail::releaseAll(q, false);
@@ -88,80 +88,53 @@ class StreamProcessor {
     return *this;
   }
 
-  // ---- peeks: the value at `offset` bytes past the next one, nothing consumed
-  std::int8_t peekByte(std::size_t offset = 0) const { return peekAt<std::int8_t>("peekByte", offset); }
-  std::uint8_t peekUnsignedByte(std::size_t offset = 0) const { return peekAt<std::uint8_t>("peekUnsignedByte", offset); }
-  std::int16_t peekShort(std::size_t offset = 0) const { return peekAt<std::int16_t>("peekShort", offset); }
-  std::uint16_t peekUnsignedShort(std::size_t offset = 0) const { return peekAt<std::uint16_t>("peekUnsignedShort", offset); }
-  std::int32_t peekInt(std::size_t offset = 0) const { return peekAt<std::int32_t>("peekInt", offset); }
-  std::uint32_t peekUnsignedInt(std::size_t offset = 0) const { return peekAt<std::uint32_t>("peekUnsignedInt", offset); }
-  std::int64_t peekLong(std::size_t offset = 0) const { return peekAt<std::int64_t>("peekLong", offset); }
-  std::uint64_t peekUnsignedLong(std::size_t offset = 0) const { return peekAt<std::uint64_t>("peekUnsignedLong", offset); }
-  float peekFloat(std::size_t offset = 0) const { return peekAt<float>("peekFloat", offset); }
-  double peekDouble(std::size_t offset = 0) const { return peekAt<double>("peekDouble", offset); }
-
-  // ---- reads: consume the value ---------------------------------------------
-  std::int8_t readByte() { return take<std::int8_t>("readByte"); }
-  std::uint8_t readUnsignedByte() { return take<std::uint8_t>("readUnsignedByte"); }
-  std::int16_t readShort() { return take<std::int16_t>("readShort"); }
-  std::uint16_t readUnsignedShort() { return take<std::uint16_t>("readUnsignedShort"); }
-  std::int32_t readInt() { return take<std::int32_t>("readInt"); }
-  std::uint32_t readUnsignedInt() { return take<std::uint32_t>("readUnsignedInt"); }
-  std::int64_t readLong() { return take<std::int64_t>("readLong"); }
-  std::uint64_t readUnsignedLong() { return take<std::uint64_t>("readUnsignedLong"); }
-  float readFloat() { return take<float>("readFloat"); }
-  double readDouble() { return take<double>("readDouble"); }
-
-  // ---- try forms: empty when not enough bytes are available yet ----------------
-  std::optional<std::int8_t> tryPeekByte(std::size_t offset = 0) const { return tryPeekAt<std::int8_t>(offset); }
-  std::optional<std::uint8_t> tryPeekUnsignedByte(std::size_t offset = 0) const { return tryPeekAt<std::uint8_t>(offset); }
-  std::optional<std::int16_t> tryPeekShort(std::size_t offset = 0) const { return tryPeekAt<std::int16_t>(offset); }
-  std::optional<std::uint16_t> tryPeekUnsignedShort(std::size_t offset = 0) const { return tryPeekAt<std::uint16_t>(offset); }
-  std::optional<std::int32_t> tryPeekInt(std::size_t offset = 0) const { return tryPeekAt<std::int32_t>(offset); }
-  std::optional<std::uint32_t> tryPeekUnsignedInt(std::size_t offset = 0) const { return tryPeekAt<std::uint32_t>(offset); }
-  std::optional<std::int64_t> tryPeekLong(std::size_t offset = 0) const { return tryPeekAt<std::int64_t>(offset); }
-  std::optional<std::uint64_t> tryPeekUnsignedLong(std::size_t offset = 0) const { return tryPeekAt<std::uint64_t>(offset); }
-  std::optional<float> tryPeekFloat(std::size_t offset = 0) const { return tryPeekAt<float>(offset); }
-  std::optional<double> tryPeekDouble(std::size_t offset = 0) const { return tryPeekAt<double>(offset); }
-
-  std::optional<std::int8_t> tryReadByte() { return tryTake<std::int8_t>(); }
-  std::optional<std::uint8_t> tryReadUnsignedByte() { return tryTake<std::uint8_t>(); }
-  std::optional<std::int16_t> tryReadShort() { return tryTake<std::int16_t>(); }
-  std::optional<std::uint16_t> tryReadUnsignedShort() { return tryTake<std::uint16_t>(); }
-  std::optional<std::int32_t> tryReadInt() { return tryTake<std::int32_t>(); }
-  std::optional<std::uint32_t> tryReadUnsignedInt() { return tryTake<std::uint32_t>(); }
-  std::optional<std::int64_t> tryReadLong() { return tryTake<std::int64_t>(); }
-  std::optional<std::uint64_t> tryReadUnsignedLong() { return tryTake<std::uint64_t>(); }
-  std::optional<float> tryReadFloat() { return tryTake<float>(); }
-  std::optional<double> tryReadDouble() { return tryTake<double>(); }
+  // ---- values -------------------------------------------------------------------
+  // For each primitive Name (type T) of the list below:
+  //   T peekName(std::size_t offset = 0) const      the value `offset` bytes past the next one; nothing consumed
+  //   T readName()                                  the next value, consumed
+  //   std::optional<T> tryPeekName(offset = 0) const, tryReadName()
+  //                                                 the same, empty when not enough bytes are available yet
+  // Multi-byte values use byteOrder(); a value may lie across any number of chunks.
+#define PBUF_STREAM_PRIMITIVES(X)                                                                  \
+  X(std::int8_t, Byte) X(std::uint8_t, UnsignedByte) X(std::int16_t, Short) X(std::uint16_t, UnsignedShort) \
+  X(std::int32_t, Int) X(std::uint32_t, UnsignedInt) X(std::int64_t, Long) X(std::uint64_t, UnsignedLong) \
+  X(float, Float) X(double, Double)
+#define PBUF_STREAM_VALUE_ACCESS(T, Name)                                                          \
+  PBUF_INLINE T peek##Name(std::size_t offset = 0) const { return peekAt<T>("peek" #Name, offset); }          \
+  PBUF_INLINE T read##Name() { return take<T>("read" #Name); }                                                \
+  PBUF_INLINE std::optional<T> tryPeek##Name(std::size_t offset = 0) const { return tryPeekAt<T>(offset); } \
+  PBUF_INLINE std::optional<T> tryRead##Name() { return tryTake<T>(); }
+  PBUF_STREAM_PRIMITIVES(PBUF_STREAM_VALUE_ACCESS)
+#undef PBUF_STREAM_VALUE_ACCESS
+#undef PBUF_STREAM_PRIMITIVES
 
   // ---- patterns and searching (nothing consumed) ----------------------------------
   // Index of the first of the next bytes that differs from the pattern: -1 when
   // all of the pattern matches; when fewer bytes are available than the pattern
   // holds and those all match, the number available. The pattern is a span of
   // bytes, text, or a buffer's remaining bytes (its position is left alone).
-  std::int64_t peekMismatch(std::span<const std::uint8_t> pattern) const {
+  PBUF_INLINE std::int64_t peekMismatch(std::span<const std::uint8_t> pattern) const {
     detail::ChunkQueue q = q_;
     return detail::mismatchAcross(q, pattern.data(), pattern.size());
   }
-  std::int64_t peekMismatch(std::string_view pattern) const {
+  PBUF_INLINE std::int64_t peekMismatch(std::string_view pattern) const {
     return peekMismatch(std::span(reinterpret_cast<const std::uint8_t*>(pattern.data()), pattern.size()));
   }
   template <class Buffer>
     requires std::is_base_of_v<BufferCore<Buffer>, Buffer>
-  std::int64_t peekMismatch(const Buffer& pattern) const {
+  PBUF_INLINE std::int64_t peekMismatch(const Buffer& pattern) const {
     return peekMismatch(pattern.remainingSpan());
   }
 
   // True when the next bytes are the whole pattern (any of peekMismatch's kinds).
   template <class Pattern>
-  bool peekMatches(const Pattern& pattern) const {
+  PBUF_INLINE bool peekMatches(const Pattern& pattern) const {
     return peekMismatch(pattern) == -1;
   }
 
   // Index (counted from the next byte) of the first byte equal to `value` at or
   // after `from`; -1 when there is none among the bytes available.
-  std::int64_t indexOf(std::uint8_t value, std::size_t from = 0) const {
+  PBUF_INLINE std::int64_t indexOf(std::uint8_t value, std::size_t from = 0) const {
     detail::ChunkQueue q = q_;
     return detail::indexAcross(q, value, from);
   }
@@ -171,7 +144,7 @@ class StreamProcessor {
   // processor's byte order), in the zone of the chunk they start in: a
   // zero-copy view when they lie in one chunk (it keeps that chunk's bytes
   // alive), one copy when they span chunks.
-  PlatformBuffer readBuffer(std::size_t n) {
+  PBUF_INLINE PlatformBuffer readBuffer(std::size_t n) {
     if (PBUF_LIKELY(n - 1 < q_.frontRemaining())) {  // 1 <= n <= frontRemaining(): a view
       PlatformBuffer& chunk = q_.front().buffer;
       PlatformBuffer view = chunk.makeView(static_cast<std::size_t>(q_.cursor - chunk.data()), n, order_);
@@ -190,7 +163,7 @@ class StreamProcessor {
   }
 
   // Consumes n bytes, releasing every chunk it passes.
-  StreamProcessor& skip(std::size_t n) {
+  PBUF_INLINE StreamProcessor& skip(std::size_t n) {
     if (PBUF_LIKELY(n < q_.frontRemaining())) {
       q_.cursor += n;
       return *this;
@@ -201,19 +174,24 @@ class StreamProcessor {
     return *this;
   }
 
-  std::optional<PlatformBuffer> tryReadBuffer(std::size_t n) {
+  PBUF_INLINE std::optional<PlatformBuffer> tryReadBuffer(std::size_t n) {
     if (n > available()) return std::nullopt;
     return readBuffer(n);
   }
   // Skips n bytes if that many are available; returns whether it did.
-  bool trySkip(std::size_t n) {
+  PBUF_INLINE bool trySkip(std::size_t n) {
     if (n > available()) return false;
     skip(n);
     return true;
   }
 
  private:
-  void release() noexcept {
+  // Every member function is inlined (PBUF_INLINE) and hands the out-of-line
+  // helpers of detail/chunk_queue.hpp a copy of q_, taking the copy back: so a
+  // processor's address never escapes, and in the caller's parsing loop its
+  // cursor stays in registers. One member call that is not inlined would pin
+  // the whole processor to memory for the entire calling function.
+  PBUF_INLINE void release() noexcept {
     if (q_.slots) {
       detail::ChunkQueue q = q_;
       detail::releaseAll(q, true);
@@ -221,10 +199,8 @@ class StreamProcessor {
     }
   }
 
-  // Every out-of-line helper gets a copy of q_ (and q_ takes the copy back):
-  // see detail/chunk_queue.hpp.
   template <class Buffer>
-  StreamProcessor& appendChunk(Buffer& buffer) {
+  PBUF_INLINE StreamProcessor& appendChunk(Buffer& buffer) {
     if (buffer.remaining() == 0) {
       Buffer dropped(std::move(buffer));  // taken over, and nothing to read: released now
       return *this;
