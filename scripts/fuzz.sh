@@ -5,13 +5,13 @@
 # build/fuzz/corpus/<target> (seeded from tests/fuzz/corpus/<target>, which is
 # left unchanged) and is reused by the next run. Crashes and mismatches are
 # saved to build/fuzz/artifacts/<target>/; the script fails if there are any.
-# Usage: bash scripts/fuzz.sh [seconds] [target...]   (targets: ops utf8 allocator)
+# Usage: bash scripts/fuzz.sh [seconds] [target...]   (targets: ops utf8 allocator stream)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-600}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(ops utf8 allocator)
+[ ${#targets[@]} -gt 0 ] || targets=(ops utf8 allocator stream)
 
 command -v clang++-19 >/dev/null || { echo "fuzz.sh: needs clang++-19 and libclang-rt-19-dev" >&2; exit 1; }
 cmake -S . -B build/fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++-19 -DCMAKE_BUILD_TYPE=RelWithDebInfo \
