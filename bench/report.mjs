@@ -41,7 +41,8 @@ function split(name) {
 
 const peers = ['Raw', 'RawSimd', 'BoostEndian', 'VectorShifts', 'DataView'];
 const benchOrder = ['int_write_read', 'ints256_single', 'ints256_bulk', 'longs8192', 'mixed', 'copy64k',
-                    'string_ascii', 'string_utf8', 'slice', 'alloc_release/64', 'alloc_release/1024'];
+                    'string_ascii', 'string_utf8', 'slice', 'alloc_release/64', 'alloc_release/1024',
+                    'frames_fields_contiguous', 'frames_fields_chunked4k', 'frames_views_contiguous', 'frames_views_chunked4k'];
 
 function table(results) {
   const rows = new Map();  // bench -> subject -> ops
@@ -116,6 +117,15 @@ function targetsFor(label, t, dataview) {
     check(`${label}: LinearBuffer alloc+release ≥ ${needed}x ByteArrayBuffer (${size} B)`, 'Linear vs Heap',
           get(`alloc_release/${size}`, 'Linear') / get(`alloc_release/${size}`, 'Heap'), needed);
   }
+  // StreamProcessor: 64-byte frames from 4 KiB chunks vs the same bytes in one buffer of the zone.
+  for (const zone of t.zones) {
+    for (const parse of ['fields', 'views']) {
+      const chunked = get(`frames_${parse}_chunked4k`, zone), contiguous = get(`frames_${parse}_contiguous`, zone);
+      if (chunked === undefined && contiguous === undefined) continue;
+      check(`${label}: StreamProcessor over 4 KiB chunks ≥ 0.8x one contiguous buffer (64-byte frames)`,
+            `${zone} frames_${parse}`, chunked / contiguous, 0.8);
+    }
+  }
   const boostBenches = t.benches.filter((b) => get(b, 'BoostEndian') !== undefined);
   for (const zone of t.zones) {
     for (const bench of boostBenches) {
@@ -189,6 +199,8 @@ out.push('| copy64k | 64 KiB copied between two buffers with `write(source)` |')
 out.push('| string_ascii, string_utf8 | 64 bytes of text written with `writeString`, read back with `readString` (validated) |');
 out.push('| slice | a `slice()` view created and dropped |');
 out.push('| alloc_release/N | a zeroed buffer of N bytes allocated and released |');
+out.push('| frames_fields_contiguous, frames_fields_chunked4k | 256 KiB of 64-byte frames parsed field by field (11 reads a frame), from one buffer of the zone or by a `StreamProcessor` from 4 KiB chunks of it (`bench/stream_benchmarks.hpp`) |');
+out.push('| frames_views_contiguous, frames_views_chunked4k | the same frames, each payload taken as a zero-copy view (`readBytes` / `readBuffer`) |');
 out.push('');
 writeFileSync(args.out, out.join('\n'));
 console.log(`${args.out}: ${met} of ${checks.length} target checks met`);
