@@ -514,13 +514,13 @@ TEST_CASE("reading or peeking past available() fails and consumes nothing", "[st
   StreamProcessor s;
   appendChunk(s, ChunkKind::Heap, bytesOf({1, 2}));
   appendChunk(s, ChunkKind::Linear, bytesOf({3}));
-  CHECK(CHECK_FAILS(ErrorKind::BufferUnderflow, s.readInt()) ==
-        "StreamProcessor::readInt needs 4 bytes but 3 are available");
-  CHECK(CHECK_FAILS(ErrorKind::BufferUnderflow, s.peekShort(2)) ==
+  // The message names the call, what it needs and what is there.
+  auto underflow = [&](auto call) { return CHECK_FAILS(ErrorKind::BufferUnderflow, call()); };
+  CHECK(underflow([&] { return s.readInt(); }) == "StreamProcessor::readInt needs 4 bytes but 3 are available");
+  CHECK(underflow([&] { return s.peekShort(2); }) ==
         "StreamProcessor::peekShort at offset 2 needs 2 bytes but 3 are available");
-  CHECK(CHECK_FAILS(ErrorKind::BufferUnderflow, s.readBuffer(4)) ==
-        "StreamProcessor::readBuffer needs 4 bytes but 3 are available");
-  CHECK(CHECK_FAILS(ErrorKind::BufferUnderflow, s.skip(5)) == "StreamProcessor::skip needs 5 bytes but 3 are available");
+  CHECK(underflow([&] { return s.readBuffer(4); }) == "StreamProcessor::readBuffer needs 4 bytes but 3 are available");
+  CHECK(underflow([&] { s.skip(5); }) == "StreamProcessor::skip needs 5 bytes but 3 are available");
   CHECK_FAILS(ErrorKind::BufferUnderflow, s.readLong());
   CHECK_FAILS(ErrorKind::BufferUnderflow, s.readDouble());
   CHECK_FAILS(ErrorKind::BufferUnderflow, s.peekByte(3));
