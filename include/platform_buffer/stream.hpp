@@ -159,7 +159,10 @@ class StreamProcessor {
     detail::ChunkQueue q = q_;
     PlatformBuffer copy = detail::readAcross(q, n, order_);
     q_ = q;
-    return copy;
+    // A new object, not `copy`: the out-of-line call writes `copy` through a
+    // pointer, and the result must not share its address, or the view of the
+    // fast path would be built in memory too instead of in registers.
+    return PlatformBuffer(std::move(copy));
   }
 
   // Consumes n bytes, releasing every chunk it passes.
