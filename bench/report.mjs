@@ -48,7 +48,8 @@ for (const order of ['be', 'le']) {
                    [`utf16${order}64k_ascii`, 0.5], [`utf16${order}64k_utf8`, 0.25]);
 }
 const benchOrder = ['int_write_read', 'ints256_single', 'ints256_bulk', 'ints256_bulk_overlap', 'longs8192', 'mixed', 'copy64k',
-                    ...textTargets.map(([bench]) => bench), 'slice', 'alloc_release/64', 'alloc_release/1024'];
+                    ...textTargets.map(([bench]) => bench), 'slice', 'alloc_release/64', 'alloc_release/1024',
+                    'frames_fields_contiguous', 'frames_fields_chunked4k', 'frames_views_contiguous', 'frames_views_chunked4k'];
 
 function table(results) {
   const rows = new Map();  // bench -> subject -> ops
@@ -135,6 +136,15 @@ function targetsFor(label, t, dataview) {
     for (const zone of t.zones) {
       check(`${label}: ${size} ${kind} text as ${charset} ≥ ${bound}x the unvalidated copy`, `${zone} ${bench}`,
             get(bench, zone) / get(bench, 'Raw'), bound);
+    }
+  }
+  // StreamProcessor: 64-byte frames from 4 KiB chunks vs the same bytes in one buffer of the zone.
+  for (const zone of t.zones) {
+    for (const parse of ['fields', 'views']) {
+      const chunked = get(`frames_${parse}_chunked4k`, zone), contiguous = get(`frames_${parse}_contiguous`, zone);
+      if (chunked === undefined && contiguous === undefined) continue;
+      check(`${label}: StreamProcessor over 4 KiB chunks ≥ 0.8x one contiguous buffer (64-byte frames)`,
+            `${zone} frames_${parse}`, chunked / contiguous, 0.8);
     }
   }
   const boostBenches = t.benches.filter((b) => get(b, 'BoostEndian') !== undefined);
@@ -283,6 +293,8 @@ out.push('| string64k_ascii, string64k_utf8 | the same texts repeated to 64 KiB;
 out.push('| utf16be_*, utf16le_* (and 64k) | the same texts written with `writeString(text, UTF16BigEndian / UTF16LittleEndian)` and read back: UTF-8 to UTF-16 and back, validated both ways; `Raw` copies the UTF-16 bytes in and out |');
 out.push('| slice | a `slice()` view created and dropped |');
 out.push('| alloc_release/N | a zeroed buffer of N bytes allocated and released |');
+out.push('| frames_fields_contiguous, frames_fields_chunked4k | 256 KiB of 64-byte frames parsed field by field (11 reads a frame), from one buffer of the zone or by a `StreamProcessor` from 4 KiB chunks of it (`bench/stream_benchmarks.hpp`) |');
+out.push('| frames_views_contiguous, frames_views_chunked4k | the same frames, each payload taken as a zero-copy view (`readBytes` / `readBuffer`) |');
 out.push('');
 writeFileSync(args.out, out.join('\n'));
 console.log(`${args.out}: ${met} of ${checks.length} target checks met`);

@@ -6,13 +6,13 @@
 # left unchanged) and is reused by the next run. Crashes and mismatches are
 # saved to build/fuzz/artifacts/<target>/; the script fails if there are any.
 # Installs what it needs (the line "fuzz" of scripts/deps.sh).
-# Usage: bash scripts/fuzz.sh [seconds] [target...]   (targets: ops utf8 text allocator)
+# Usage: bash scripts/fuzz.sh [seconds] [target...]   (targets: ops utf8 text allocator stream)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-600}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(ops utf8 text allocator)
+[ ${#targets[@]} -gt 0 ] || targets=(ops utf8 text allocator stream)
 
 source scripts/deps.sh
 need_presets fuzz  # clang 19 and its runtime (libFuzzer), cmake, ninja

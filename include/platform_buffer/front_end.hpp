@@ -22,6 +22,8 @@
 
 namespace platform_buffer {
 
+class StreamProcessor;
+
 enum class AllocationZone : std::uint8_t {
   Heap,          // ByteArrayBuffer: a std::vector on the C++ heap
   Direct,        // LinearBuffer: linear memory that JavaScript and hosts can address
@@ -131,6 +133,7 @@ class PlatformBuffer : public BufferCore<PlatformBuffer> {
  private:
   friend class BufferCore<PlatformBuffer>;
   friend class BufferPool;  // reads and writes poolTag_
+  friend class StreamProcessor;  // readBuffer's views: makeView, without moving the chunk's cursors
 
   // Both alternatives begin with their cursors, so the cursors are at the same
   // address whichever is held: state() compiles to no branch and no extra load,

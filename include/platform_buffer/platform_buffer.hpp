@@ -50,3 +50,4 @@
 #include "conversions.hpp"
 #include "front_end.hpp"
 #include "pool.hpp"
+#include "stream.hpp"

@@ -59,3 +59,20 @@ for charset in range(7):
         else:
             payload = [rng.randrange(256) for _ in range(3 * rng.randrange(1, 40))]
         write("text", "charset%d_mode%d" % (charset, mode), head + payload)
+# stream: [byte order] then steps (op % 16, operands...): 0-2 append (kind, lead, length, bytes, order),
+# 3-7 a primitive (index % 10, how), 8 peekMismatch, 9 indexOf, 10-11 readBuffer, 12 skip, 13 order,
+# 14 clear, 15 move. Seeds: 1-byte chunks read back by each primitive, chunks of every kind, random programs.
+program = [0]
+for i in range(24):
+    program += [0, i % 5, i % 4, 1, rng.randrange(256), 0]
+for arg in range(0, 40, 3):
+    program += [3, arg]
+program += [8, 0, 0, 6, 1, 9, 0x41, 1, 10, 3, 12, 0, 5]
+write("stream", "one_byte_chunks", program)
+program = [1]
+for kind in range(5):
+    program += [1, kind, 2, 30] + [rng.randrange(256) for _ in range(30)] + [kind & 1]
+program += [10, 0x10, 11, 0xA1, 0x03, 4, 77, 9, 7, 0, 13, 1, 5, 61, 15, 14, 0]
+write("stream", "every_kind", program)
+for i in range(4):
+    write("stream", "random%d" % i, [rng.randrange(256) for _ in range(700)])
