@@ -1,7 +1,36 @@
-// Helpers shared by the tests: hex dumps and canary-filled memories.
+// Helpers shared by the tests: hex dumps, canary-filled memories, and the view
+// factory that runs the whole suite in checked mode when
+// PLATFORM_BUFFER_CHECKED=1 (ctest's js_unit_checked and js_interop_checked).
+import { LinearView, CheckedLinearView } from '../src/index.mjs';
 
 export const ORDERS = ['BigEndian', 'LittleEndian'];
 export const CANARY = 0xa5;
+
+const env = typeof process === 'object' ? process.env : {};
+export const CHECKED = env.PLATFORM_BUFFER_CHECKED === '1';
+
+// The offset of the stand-in release counter of checked mode: the last 4 bytes of the first page.
+export const STAND_IN_COUNTER = 65532;
+
+// Stand-ins for the allocator's checked-mode exports over `memory`: one live
+// block spanning all of memory, never released, and a counter the tests
+// never touch. Checked views made with it run every check, and must behave
+// exactly as plain views.
+export function everythingLive() {
+  return {
+    platform_buffer_block_generation: () => 1,
+    platform_buffer_release_counter: () => STAND_IN_COUNTER,
+  };
+}
+
+// A view as the suite's mode says: a LinearView, or a CheckedLinearView over everythingLive().
+export function makeView(memory, offset, length, order = 'BigEndian') {
+  return CHECKED
+    ? new CheckedLinearView(memory, offset, length, order, everythingLive())
+    : new LinearView(memory, offset, length, order);
+}
+
+export const ViewType = CHECKED ? CheckedLinearView : LinearView;
 
 export function hex(bytes) {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join(' ');

@@ -1,0 +1,253 @@
+// Text in the charsets of platform_buffer's C++ Charset, with the C++ rules:
+// ill-formed input (a JS string with a lone surrogate on the way in; the
+// charset's own rules on the way out: lone surrogates, odd lengths, code
+// points past U+10FFFF or in the surrogate range) and characters the charset
+// cannot hold (ASCII above 0x7F, Latin-1 above U+00FF) are a
+// MalformedTextError. No byte order mark is written; one that is read is
+// U+FEFF like any other character.
+//
+// The view (view.mjs) checks bounds and moves its position; the functions here
+// only measure, encode into and decode from a Uint8Array of exactly the right
+// length, so they never see a byte outside the operation.
+import { MalformedTextError, describe } from './errors.mjs';
+
+export const Charset = Object.freeze({
+  UTF8: 'UTF8',
+  UTF16BigEndian: 'UTF16BigEndian',
+  UTF16LittleEndian: 'UTF16LittleEndian',
+  UTF32BigEndian: 'UTF32BigEndian',
+  UTF32LittleEndian: 'UTF32LittleEndian',
+  ASCII: 'ASCII',
+  ISOLatin1: 'ISOLatin1',
+});
+const NAMES = Object.values(Charset);
+
+export function checkCharset(op, charset) {
+  if (!NAMES.includes(charset)) {
+    throw new RangeError(`${op}: unknown charset ${describe(charset)}; one of ${NAMES.join(', ')}`);
+  }
+}
+
+export const encoder = new TextEncoder();
+// ignoreBOM: a leading U+FEFF is text like any other, as on the C++ side.
+const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const hostIsLittleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+// TextDecoder for UTF-16 where the engine has it (Node 18+ with ICU, browsers);
+// the JavaScript decoder below otherwise.
+function nativeDecoder(label) {
+  try {
+    return new TextDecoder(label, { fatal: true, ignoreBOM: true });
+  } catch {
+    return null;
+  }
+}
+const utf16LittleEndian = nativeDecoder('utf-16le');
+const utf16BigEndian = nativeDecoder('utf-16be');
+
+// String.prototype.isWellFormed where the engine has it (Node 20, Chrome 111,
+// Safari 16.4, Firefox 119); a search for a lone surrogate on Node 18.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+export const isWellFormed = String.prototype.isWellFormed
+  ? (text) => text.isWellFormed()
+  : (text) => !LONE_SURROGATE.test(text);
+
+const hex = (n, digits) => n.toString(16).toUpperCase().padStart(digits, '0');
+
+function loneSurrogate(op, text) {
+  const at = text.search(LONE_SURROGATE);
+  throw new MalformedTextError(`${op}: the string has a lone surrogate (U+${hex(text.charCodeAt(at), 4)}) at index ` +
+    `${at}: it is not well-formed UTF-16, so it cannot be encoded`);
+}
+
+function unrepresentable(op, text, pattern, charset, range) {
+  const at = text.search(pattern);
+  const cp = text.codePointAt(at);
+  throw new MalformedTextError(`${op}: U+${hex(cp, 4)} (${JSON.stringify(String.fromCodePoint(cp))}) at index ${at} ` +
+    `cannot be encoded in ${charset} (${range})`);
+}
+
+const NOT_ASCII = /[^\x00-\x7F]/;
+const NOT_LATIN1 = /[^\x00-\xFF]/;
+
+// The number of bytes `text` takes in `charset`; MalformedTextError when it
+// cannot be encoded. Checks everything a write needs before anything is written.
+export function encodedLength(op, text, charset) {
+  switch (charset) {
+    case 'ASCII':
+      if (NOT_ASCII.test(text)) unrepresentable(op, text, NOT_ASCII, 'ASCII', '0x00 to 0x7F');
+      return text.length;
+    case 'ISOLatin1':
+      if (NOT_LATIN1.test(text)) unrepresentable(op, text, NOT_LATIN1, 'ISOLatin1', 'U+0000 to U+00FF');
+      return text.length;
+  }
+  if (!isWellFormed(text)) loneSurrogate(op, text);
+  switch (charset) {
+    case 'UTF8': return utf8Length(text);
+    case 'UTF16BigEndian': case 'UTF16LittleEndian': return 2 * text.length;
+    default: return 4 * (text.length - surrogatePairs(text));
+  }
+}
+
+// UTF-8 bytes of well-formed `text`.
+export function utf8Length(text) {
+  let n = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x80) {
+      if (c < 0x800) n += 1;
+      else if (c >= 0xD800 && c <= 0xDBFF) i++, n += 2;  // a pair: 2 units, 4 bytes
+      else n += 2;
+    }
+  }
+  return n;
+}
+
+function surrogatePairs(text) {
+  let pairs = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xD800 && c <= 0xDBFF) pairs++;
+  }
+  return pairs;
+}
+
+// Writes `text`, already measured by encodedLength, into `bytes` (exactly that long).
+export function encodeInto(text, charset, bytes) {
+  switch (charset) {
+    case 'UTF8': case 'ASCII': encoder.encodeInto(text, bytes); return;  // ASCII is its own UTF-8
+    case 'ISOLatin1': for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i); return;
+    case 'UTF16BigEndian': encodeUTF16(text, bytes, false); return;
+    case 'UTF16LittleEndian': encodeUTF16(text, bytes, true); return;
+    case 'UTF32BigEndian': encodeUTF32(text, bytes, false); return;
+    case 'UTF32LittleEndian': encodeUTF32(text, bytes, true); return;
+  }
+}
+
+function encodeUTF16(text, bytes, little) {
+  const n = text.length;
+  if (little === hostIsLittleEndian && (bytes.byteOffset & 1) === 0) {
+    const units = new Uint16Array(bytes.buffer, bytes.byteOffset, n);
+    for (let i = 0; i < n; i++) units[i] = text.charCodeAt(i);
+  } else {
+    const data = new DataView(bytes.buffer, bytes.byteOffset, 2 * n);
+    for (let i = 0; i < n; i++) data.setUint16(2 * i, text.charCodeAt(i), little);
+  }
+}
+
+function encodeUTF32(text, bytes, little) {
+  const data = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+  for (let i = 0, at = 0; i < text.length; i++, at += 4) {
+    const cp = text.codePointAt(i);
+    data.setUint32(at, cp, little);
+    if (cp > 0xFFFF) i++;
+  }
+}
+
+// ---- reading ---------------------------------------------------------------------
+
+// TextDecoder refuses views of a SharedArrayBuffer (shared memory) in browsers.
+function unshared(bytes) {
+  return bytes.buffer instanceof ArrayBuffer ? bytes : bytes.slice();
+}
+
+function malformed(op, bytes, where, charset, why) {
+  throw new MalformedTextError(`${op}: the ${bytes.length} bytes at position ${where} are not well-formed ${charset}` +
+    (why ? `: ${why}` : ''));
+}
+
+// Decodes all of `bytes` (which start at the view's position `where`, for messages).
+export function decode(op, bytes, charset, where) {
+  switch (charset) {
+    case 'UTF8': return decodeUTF8(op, bytes, where);
+    case 'ASCII': return decodeASCII(op, bytes, where);
+    case 'ISOLatin1': return fromCodeUnits(bytes);
+    case 'UTF16BigEndian': return decodeUTF16(op, bytes, false, where, charset);
+    case 'UTF16LittleEndian': return decodeUTF16(op, bytes, true, where, charset);
+    case 'UTF32BigEndian': return decodeUTF32(op, bytes, false, where, charset);
+    default: return decodeUTF32(op, bytes, true, where, charset);
+  }
+}
+
+export function decodeUTF8(op, bytes, where) {
+  try {
+    return utf8Decoder.decode(unshared(bytes));
+  } catch (e) {
+    throw new MalformedTextError(`${op}: the ${bytes.length} bytes at position ${where} are not well-formed UTF-8`,
+      { cause: e });
+  }
+}
+
+// ASCII is UTF-8 whose every byte is a character: well-formed UTF-8 with as
+// many UTF-16 units as bytes (any longer sequence gives fewer units than bytes).
+function decodeASCII(op, bytes, where) {
+  let text;
+  try {
+    text = utf8Decoder.decode(unshared(bytes));
+  } catch {
+    text = null;
+  }
+  if (text === null || text.length !== bytes.length) {
+    const at = bytes.findIndex((b) => b > 0x7F);
+    malformed(op, bytes, where, 'ASCII', `byte 0x${hex(bytes[at], 2)} at index ${at} is above 0x7F`);
+  }
+  return text;
+}
+
+function decodeUTF16(op, bytes, little, where, charset) {
+  if (bytes.length % 2 !== 0) malformed(op, bytes, where, charset, 'an odd number of bytes');
+  const decoder = little ? utf16LittleEndian : utf16BigEndian;
+  if (decoder !== null) {
+    try {
+      return decoder.decode(unshared(bytes));
+    } catch {
+      // Fall through: the JavaScript decoder names the offending unit.
+    }
+  }
+  const n = bytes.length / 2;
+  const data = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+  const units = new Uint16Array(n);
+  for (let i = 0; i < n; i++) units[i] = data.getUint16(2 * i, little);
+  for (let i = 0; i < n; i++) {
+    const c = units[i];
+    if (c < 0xD800 || c > 0xDFFF) continue;
+    if (c <= 0xDBFF && i + 1 < n && units[i + 1] >= 0xDC00 && units[i + 1] <= 0xDFFF) {
+      i++;
+      continue;
+    }
+    malformed(op, bytes, where, charset, `a lone surrogate 0x${hex(c, 4)} at byte ${2 * i}`);
+  }
+  return fromCodeUnits(units);
+}
+
+function decodeUTF32(op, bytes, little, where, charset) {
+  if (bytes.length % 4 !== 0) malformed(op, bytes, where, charset, 'a length that is not a multiple of 4');
+  const data = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+  const units = new Uint16Array(bytes.length / 2);  // at most two units per code point
+  let n = 0;
+  for (let at = 0; at < bytes.length; at += 4) {
+    const cp = data.getUint32(at, little);
+    if (cp < 0xD800) {
+      units[n++] = cp;
+    } else if (cp <= 0xDFFF) {
+      malformed(op, bytes, where, charset, `the surrogate code point 0x${hex(cp, 4)} at byte ${at}`);
+    } else if (cp <= 0xFFFF) {
+      units[n++] = cp;
+    } else if (cp <= 0x10FFFF) {
+      units[n++] = 0xD800 + ((cp - 0x10000) >> 10);
+      units[n++] = 0xDC00 + (cp & 0x3FF);
+    } else {
+      malformed(op, bytes, where, charset, `0x${hex(cp, 8)} at byte ${at} is past U+10FFFF`);
+    }
+  }
+  return fromCodeUnits(units.subarray(0, n));
+}
+
+// A string of the UTF-16 code units (or Latin-1 bytes) in `units`.
+function fromCodeUnits(units) {
+  const CHUNK = 8192;  // fromCharCode.apply takes its arguments on the stack
+  if (units.length <= CHUNK) return String.fromCharCode.apply(null, units);
+  let text = '';
+  for (let i = 0; i < units.length; i += CHUNK) text += String.fromCharCode.apply(null, units.subarray(i, i + CHUNK));
+  return text;
+}

@@ -1,0 +1,783 @@
+// LinearView: a java.nio-style cursor over `length` bytes of wasm linear
+// memory from `offset`: the same bytes a C++ LinearBuffer at baseOffset()
+// holds, read and written in place, without a copy. Names and semantics follow
+// the C++ API: relative operations move the position, absolute ones (get*/set*)
+// take an index from byte 0 and are checked against the limit; a failed
+// operation changes nothing, not the position, not a byte.
+//
+// Speed: every primitive access is one DataView load or store, and the
+// engine's own checks do our bounds checking.
+// - The view keeps a DataView over exactly [byte 0, limit): the DataView's
+//   bounds check (which runs anyway) is the limit check. Changing the limit
+//   swaps in the DataView over the whole capacity or makes one of the new
+//   length (the last such one is kept for reuse).
+// - An argument that is not valid (a fractional or negative index, a value out
+//   of its type's range) turns the index into -1, which the DataView refuses
+//   with a RangeError before it touches memory. No branch leaves the fast path:
+//   Node's optimising compiler then keeps tight loops of calls as tight as the
+//   same loop over a raw DataView (a throwing branch stops it peeling the loop).
+// - Every failure lands in a catch block that works out, off the fast path,
+//   which error to throw (in the contract's order: value, index, bounds), or
+//   that the memory grew.
+// - The state lives in symbol-keyed properties, not #private fields: Node 20
+//   folds and hoists ordinary properties but not private ones (2-3x slower in
+//   bench/js/view-bench.mjs). The symbols are not exported, so the state is
+//   private to this package all the same.
+// - Each primitive is written out, so every call site stays monomorphic.
+//
+// Memory growth: growing a non-shared WebAssembly.Memory detaches its old
+// ArrayBuffer, and the engine refuses every access through a DataView over it
+// with a TypeError before touching memory. The catch block then compares the
+// cached buffer with the memory's current one, re-attaches and retries
+// (otherwise the error was not ours and propagates). Bulk and text operations
+// check the cached buffer's byteLength (0 once detached) before they make
+// typed arrays over it.
+import {
+  BufferUnderflowError, BufferOverflowError, describe, isIndex, badIndex, underflow, overflow,
+} from './errors.mjs';
+import {
+  Charset, checkCharset, encodedLength, encodeInto, decode, decodeUTF8, encoder, isWellFormed, utf8Length,
+} from './charsets.mjs';
+
+export const ByteOrder = Object.freeze({ BigEndian: 'BigEndian', LittleEndian: 'LittleEndian' });
+
+const hostIsLittleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+// The view's state. Module-private keys: code outside this package cannot reach it.
+const SOURCE = Symbol('memory source');  // the WebAssembly.Memory, or a function returning the current buffer
+const BUFFER = Symbol('buffer');         // the ArrayBuffer DATA is over
+const DATA = Symbol('data');             // DataView over [BASE, BASE + LIMIT) of BUFFER: its bounds are the limit
+const FULL = Symbol('full data');        // DataView over [BASE, BASE + CAPACITY) of BUFFER
+const SPARE = Symbol('spare data');      // the last DataView made for a limit below the capacity, or null
+const BASE = Symbol('base offset');
+const CAPACITY = Symbol('capacity');
+const LIMIT = Symbol('limit');
+const POSITION = Symbol('position');
+const LITTLE = Symbol('little-endian');
+// Hooks a checked view (checked.mjs) overrides: a view of part of this one, and the liveness check.
+export const DERIVE = Symbol('derive');
+export const ACCESS = Symbol('access');
+
+const SharedArrayBufferType = typeof SharedArrayBuffer === 'function' ? SharedArrayBuffer : null;
+const isBuffer = (b) => b instanceof ArrayBuffer || (SharedArrayBufferType !== null && b instanceof SharedArrayBufferType);
+
+function checkSource(op, memory) {
+  if (!(memory instanceof WebAssembly.Memory) && typeof memory !== 'function') {
+    throw new TypeError(`${op} needs a WebAssembly.Memory or a function returning the memory's current ArrayBuffer, ` +
+      `got ${describe(memory)}`);
+  }
+}
+
+// The current buffer of a memory source.
+export function bufferOf(memory) {
+  if (memory instanceof WebAssembly.Memory) return memory.buffer;
+  const buffer = memory();
+  if (!isBuffer(buffer)) {
+    throw new TypeError(`the memory function returned ${describe(buffer)}, not an ArrayBuffer or SharedArrayBuffer`);
+  }
+  return buffer;
+}
+
+function checkOrder(op, byteOrder) {
+  if (byteOrder !== 'BigEndian' && byteOrder !== 'LittleEndian') {
+    throw new RangeError(`${op}: byteOrder must be 'BigEndian' or 'LittleEndian', got ${describe(byteOrder)}`);
+  }
+}
+
+function attach(view, buffer) {
+  const base = view[BASE], capacity = view[CAPACITY];
+  if (buffer.byteLength === 0 && capacity !== 0) detachedSource();
+  if (base + capacity > buffer.byteLength) {
+    throw new RangeError(`the view's bytes [${base}, ${base + capacity}) are outside the ${buffer.byteLength} bytes ` +
+      'of the buffer its memory source now returns');
+  }
+  view[BUFFER] = buffer;
+  view[FULL] = new DataView(buffer, base, capacity);
+  view[SPARE] = null;
+  limitData(view);
+}
+
+// Points DATA at a DataView over [0, LIMIT): the full one, or one of that length.
+function limitData(view) {
+  const limit = view[LIMIT];
+  if (limit === view[CAPACITY]) {
+    view[DATA] = view[FULL];
+    return;
+  }
+  const spare = view[SPARE];
+  if (spare !== null && spare.byteLength === limit) {
+    view[DATA] = spare;
+    return;
+  }
+  view[DATA] = view[SPARE] = new DataView(view[BUFFER], view[BASE], limit);
+}
+
+// Sets the limit (0 <= n <= capacity, checked by the caller).
+function setLimitTo(view, n) {
+  view[LIMIT] = n;
+  if (view[BUFFER].byteLength === 0 && view[CAPACITY] !== 0) {
+    liveBuffer(view);  // detached by growth: re-attach, which also sizes DATA
+  } else {
+    limitData(view);
+  }
+}
+
+// Called when an access through the cached DataView threw: re-attach if the
+// memory has a new buffer, else the error is someone else's.
+function refresh(view, error) {
+  const buffer = bufferOf(view[SOURCE]);
+  if (buffer === view[BUFFER]) {
+    if (buffer.byteLength === 0 && view[CAPACITY] !== 0) detachedSource();
+    throw error;
+  }
+  attach(view, buffer);
+  return view[DATA];
+}
+
+function detachedSource() {
+  throw new TypeError('the memory function returned a detached ArrayBuffer: the memory grew and the function still ' +
+    'returns the old buffer (an Emscripten HEAPU8 is only refreshed when Emscripten itself grows memory)');
+}
+
+// The view's buffer, re-attached first if memory growth detached it.
+function liveBuffer(view) {
+  const buffer = view[BUFFER];
+  if (buffer.byteLength !== 0) return buffer;
+  const current = bufferOf(view[SOURCE]);
+  if (current !== buffer) attach(view, current);
+  else if (view[CAPACITY] !== 0) detachedSource();
+  return current;
+}
+
+// A Uint8Array over n bytes of the view from index `at`, in the current memory.
+function bytesAt(view, at, n) {
+  return new Uint8Array(liveBuffer(view), view[BASE] + at, n);
+}
+
+// ---- cold paths: they work out which error to throw --------------------------------
+const INT8 = [-0x80, 0x7f], UINT8 = [0, 0xff], INT16 = [-0x8000, 0x7fff], UINT16 = [0, 0xffff];
+const INT32 = [-0x80000000, 0x7fffffff], UINT32 = [0, 0xffffffff];
+const INT64 = [-(2n ** 63n), 2n ** 63n - 1n], UINT64 = [0n, 2n ** 64n - 1n];
+const NUMBER = null;  // any number: float and double
+
+function checkValue(op, v, range) {
+  if (range === NUMBER) {
+    if (typeof v !== 'number') throw new TypeError(`${op} takes a number, got ${typeof v} ${describe(v)}`);
+    return;
+  }
+  const kind = typeof range[0];
+  if (typeof v !== kind) throw new TypeError(`${op} takes a ${kind}, got ${typeof v} ${describe(v)}`);
+  if (!((kind === 'bigint' || Number.isInteger(v)) && v >= range[0] && v <= range[1])) {
+    throw new RangeError(`${op}: ${describe(v)} is not an integer in [${describe(range[0])}, ${describe(range[1])}]`);
+  }
+}
+
+function outside(view, ErrorType, op, index, need) {
+  if (!isIndex(index)) badIndex(op, 'the index', index);
+  throw new ErrorType(`${op} at index ${index} needs ${need} bytes but the limit is ${view[LIMIT]}`);
+}
+
+// The catch blocks of the primitives: an access threw, so either an argument
+// was bad (its index became -1), the bounds were exceeded, or the memory grew.
+// Each throws the contract's error, or re-attaches and returns the DataView to
+// retry on.
+function failedRead(view, error, op, need, position) {
+  view[POSITION] = position;  // the fast path had advanced it
+  if (position > view[LIMIT] - need) underflow(op, need, position, view[LIMIT]);
+  const data = refresh(view, error);
+  view[POSITION] = position + need;
+  return data;
+}
+
+function failedWrite(view, error, op, need, v, range, position) {
+  view[POSITION] = position;  // the fast path had advanced it
+  checkValue(op, v, range);
+  if (position > view[LIMIT] - need) overflow(op, need, position, view[LIMIT]);
+  const data = refresh(view, error);
+  view[POSITION] = position + need;
+  return data;
+}
+
+function failedGet(view, error, op, index, need) {
+  if (!((index >>> 0) === index && index <= view[LIMIT] - need)) outside(view, BufferUnderflowError, op, index, need);
+  return refresh(view, error);
+}
+
+function failedSet(view, error, op, index, need, v, range) {
+  checkValue(op, v, range);
+  if (!((index >>> 0) === index && index <= view[LIMIT] - need)) outside(view, BufferOverflowError, op, index, need);
+  return refresh(view, error);
+}
+
+// The bytes of an ArrayBuffer, SharedArrayBuffer or any ArrayBufferView, as a Uint8Array.
+export function bytesOf(op, source) {
+  if (source instanceof Uint8Array) return source;
+  if (ArrayBuffer.isView(source)) return new Uint8Array(source.buffer, source.byteOffset, source.byteLength);
+  if (isBuffer(source)) return new Uint8Array(source);
+  throw new TypeError(`${op} takes a Uint8Array, an ArrayBufferView or an ArrayBuffer, got ${describe(source)}`);
+}
+
+export class LinearView {
+  // A view of `length` bytes of `memory` from `offset`: position 0, limit =
+  // capacity = length. `memory` is a WebAssembly.Memory, or a function that
+  // returns the memory's current ArrayBuffer (asked again whenever the one the
+  // view holds has been detached by growth).
+  constructor(memory, offset, length, byteOrder = ByteOrder.BigEndian) {
+    checkSource('LinearView', memory);
+    checkOrder('LinearView', byteOrder);
+    if (!isIndex(offset)) badIndex('LinearView', 'offset', offset);
+    if (!isIndex(length)) badIndex('LinearView', 'length', length);
+    const buffer = bufferOf(memory);
+    const size = buffer.byteLength;
+    if (offset > size || length > size - offset) {
+      throw new RangeError(`LinearView: [${offset}, ${offset + length}) is outside the ${size} bytes of memory`);
+    }
+    const data = new DataView(buffer, offset, length);
+    this[SOURCE] = memory;
+    this[BUFFER] = buffer;
+    this[DATA] = data;
+    this[FULL] = data;
+    this[SPARE] = null;
+    this[BASE] = offset;
+    this[CAPACITY] = length;
+    this[LIMIT] = length;
+    this[POSITION] = 0;
+    this[LITTLE] = byteOrder === ByteOrder.LittleEndian;
+  }
+
+  // A view over the `memory` export of a wasm instance's exports.
+  static fromExports(exports, offset, length, byteOrder = ByteOrder.BigEndian) {
+    if (!(exports?.memory instanceof WebAssembly.Memory)) {
+      throw new TypeError(`fromExports: the exports have no WebAssembly.Memory named "memory", got ${describe(exports?.memory)}`);
+    }
+    return new LinearView(exports.memory, offset, length, byteOrder);
+  }
+
+  // ---- where the bytes are ---------------------------------------------------
+  // The memory source the view was made with.
+  memory() { return this[SOURCE]; }
+  // Linear-memory offset of byte 0 of this view (LinearBuffer::baseOffset()).
+  baseOffset() { return this[BASE]; }
+  // baseOffset() + position() (LinearBuffer::linearMemoryOffset()).
+  linearMemoryOffset() { return this[BASE] + this[POSITION]; }
+
+  // ---- state -----------------------------------------------------------------
+  capacity() { return this[CAPACITY]; }
+  limit() { return this[LIMIT]; }
+  remaining() { return this[LIMIT] - this[POSITION]; }
+  hasRemaining() { return this[POSITION] < this[LIMIT]; }
+  byteOrder() { return this[LITTLE] ? ByteOrder.LittleEndian : ByteOrder.BigEndian; }
+
+  // position() reads it; position(n) moves it (n > limit is a RangeError) and returns the view.
+  position(n) {
+    if (n === undefined) return this[POSITION];
+    if (!isIndex(n)) badIndex('position', 'the position', n);
+    if (n > this[LIMIT]) throw new RangeError(`position(${n}) is past the limit ${this[LIMIT]}`);
+    this[POSITION] = n;
+    return this;
+  }
+
+  // n > capacity is a RangeError; a position past n moves to n.
+  setLimit(n) {
+    if (!isIndex(n)) badIndex('setLimit', 'the limit', n);
+    if (n > this[CAPACITY]) throw new RangeError(`setLimit(${n}) is past the capacity ${this[CAPACITY]}`);
+    setLimitTo(this, n);
+    if (this[POSITION] > n) this[POSITION] = n;
+    return this;
+  }
+
+  // limit = position, position = 0: read back what was written.
+  resetForRead() {
+    setLimitTo(this, this[POSITION]);
+    this[POSITION] = 0;
+    return this;
+  }
+
+  // position = 0, limit = capacity: write from the start again.
+  resetForWrite() {
+    this[POSITION] = 0;
+    this[LIMIT] = this[CAPACITY];
+    this[DATA] = this[FULL];
+    return this;
+  }
+
+  // ---- relative writes (return the view, so calls chain) -----------------------
+  // The position moves first (so the next access need not wait for this store);
+  // a bad value turns the index into -1, which the DataView refuses; the catch
+  // block moves the position back and words the error.
+  writeByte(v) {
+    const p = this[POSITION];
+    this[POSITION] = p + 1;
+    const at = typeof v === 'number' && (v << 24 >> 24) === v ? p : -1;
+    try { this[DATA].setInt8(at, v); } catch (e) { failedWrite(this, e, 'writeByte', 1, v, INT8, p).setInt8(p, v); }
+    return this;
+  }
+
+  writeUByte(v) {
+    const p = this[POSITION];
+    this[POSITION] = p + 1;
+    const at = typeof v === 'number' && (v & 0xff) === v ? p : -1;
+    try { this[DATA].setUint8(at, v); } catch (e) { failedWrite(this, e, 'writeUByte', 1, v, UINT8, p).setUint8(p, v); }
+    return this;
+  }
+
+  writeShort(v) {
+    const p = this[POSITION];
+    this[POSITION] = p + 2;
+    const at = typeof v === 'number' && (v << 16 >> 16) === v ? p : -1;
+    try { this[DATA].setInt16(at, v, this[LITTLE]); } catch (e) { failedWrite(this, e, 'writeShort', 2, v, INT16, p).setInt16(p, v, this[LITTLE]); }
+    return this;
+  }
+
+  writeUShort(v) {
+    const p = this[POSITION];
+    this[POSITION] = p + 2;
+    const at = typeof v === 'number' && (v & 0xffff) === v ? p : -1;
+    try { this[DATA].setUint16(at, v, this[LITTLE]); } catch (e) { failedWrite(this, e, 'writeUShort', 2, v, UINT16, p).setUint16(p, v, this[LITTLE]); }
+    return this;
+  }
+
+  writeInt(v) {
+    const p = this[POSITION];
+    this[POSITION] = p + 4;
+    const at = typeof v === 'number' && (v | 0) === v ? p : -1;
+    try { this[DATA].setInt32(at, v, this[LITTLE]); } catch (e) { failedWrite(this, e, 'writeInt', 4, v, INT32, p).setInt32(p, v, this[LITTLE]); }
+    return this;
+  }
+
+  writeUInt(v) {
+    const p = this[POSITION];
+    this[POSITION] = p + 4;
+    const at = typeof v === 'number' && (v >>> 0) === v ? p : -1;
+    try { this[DATA].setUint32(at, v, this[LITTLE]); } catch (e) { failedWrite(this, e, 'writeUInt', 4, v, UINT32, p).setUint32(p, v, this[LITTLE]); }
+    return this;
+  }
+
+  writeLong(v) {
+    const p = this[POSITION];
+    this[POSITION] = p + 8;
+    const at = typeof v === 'bigint' && BigInt.asIntN(64, v) === v ? p : -1;
+    try { this[DATA].setBigInt64(at, v, this[LITTLE]); } catch (e) { failedWrite(this, e, 'writeLong', 8, v, INT64, p).setBigInt64(p, v, this[LITTLE]); }
+    return this;
+  }
+
+  writeULong(v) {
+    const p = this[POSITION];
+    this[POSITION] = p + 8;
+    const at = typeof v === 'bigint' && BigInt.asUintN(64, v) === v ? p : -1;
+    try { this[DATA].setBigUint64(at, v, this[LITTLE]); } catch (e) { failedWrite(this, e, 'writeULong', 8, v, UINT64, p).setBigUint64(p, v, this[LITTLE]); }
+    return this;
+  }
+
+  writeFloat(v) {
+    const p = this[POSITION];
+    this[POSITION] = p + 4;
+    const at = typeof v === 'number' ? p : -1;
+    try { this[DATA].setFloat32(at, v, this[LITTLE]); } catch (e) { failedWrite(this, e, 'writeFloat', 4, v, NUMBER, p).setFloat32(p, v, this[LITTLE]); }
+    return this;
+  }
+
+  writeDouble(v) {
+    const p = this[POSITION];
+    this[POSITION] = p + 8;
+    const at = typeof v === 'number' ? p : -1;
+    try { this[DATA].setFloat64(at, v, this[LITTLE]); } catch (e) { failedWrite(this, e, 'writeDouble', 8, v, NUMBER, p).setFloat64(p, v, this[LITTLE]); }
+    return this;
+  }
+
+  // ---- relative reads (64-bit values are BigInts) ---------------------------------
+  // As the writes: the position moves first, the catch block moves it back.
+  readByte() {
+    const p = this[POSITION];
+    this[POSITION] = p + 1;
+    try { return this[DATA].getInt8(p); } catch (e) { return failedRead(this, e, 'readByte', 1, p).getInt8(p); }
+  }
+
+  readUnsignedByte() {
+    const p = this[POSITION];
+    this[POSITION] = p + 1;
+    try { return this[DATA].getUint8(p); } catch (e) { return failedRead(this, e, 'readUnsignedByte', 1, p).getUint8(p); }
+  }
+
+  readShort() {
+    const p = this[POSITION];
+    this[POSITION] = p + 2;
+    try { return this[DATA].getInt16(p, this[LITTLE]); } catch (e) { return failedRead(this, e, 'readShort', 2, p).getInt16(p, this[LITTLE]); }
+  }
+
+  readUnsignedShort() {
+    const p = this[POSITION];
+    this[POSITION] = p + 2;
+    try { return this[DATA].getUint16(p, this[LITTLE]); } catch (e) { return failedRead(this, e, 'readUnsignedShort', 2, p).getUint16(p, this[LITTLE]); }
+  }
+
+  readInt() {
+    const p = this[POSITION];
+    this[POSITION] = p + 4;
+    try { return this[DATA].getInt32(p, this[LITTLE]); } catch (e) { return failedRead(this, e, 'readInt', 4, p).getInt32(p, this[LITTLE]); }
+  }
+
+  readUnsignedInt() {
+    const p = this[POSITION];
+    this[POSITION] = p + 4;
+    try { return this[DATA].getUint32(p, this[LITTLE]); } catch (e) { return failedRead(this, e, 'readUnsignedInt', 4, p).getUint32(p, this[LITTLE]); }
+  }
+
+  readLong() {
+    const p = this[POSITION];
+    this[POSITION] = p + 8;
+    try { return this[DATA].getBigInt64(p, this[LITTLE]); } catch (e) { return failedRead(this, e, 'readLong', 8, p).getBigInt64(p, this[LITTLE]); }
+  }
+
+  readUnsignedLong() {
+    const p = this[POSITION];
+    this[POSITION] = p + 8;
+    try { return this[DATA].getBigUint64(p, this[LITTLE]); } catch (e) { return failedRead(this, e, 'readUnsignedLong', 8, p).getBigUint64(p, this[LITTLE]); }
+  }
+
+  readFloat() {
+    const p = this[POSITION];
+    this[POSITION] = p + 4;
+    try { return this[DATA].getFloat32(p, this[LITTLE]); } catch (e) { return failedRead(this, e, 'readFloat', 4, p).getFloat32(p, this[LITTLE]); }
+  }
+
+  readDouble() {
+    const p = this[POSITION];
+    this[POSITION] = p + 8;
+    try { return this[DATA].getFloat64(p, this[LITTLE]); } catch (e) { return failedRead(this, e, 'readDouble', 8, p).getFloat64(p, this[LITTLE]); }
+  }
+
+  // ---- absolute reads: index from byte 0, checked against the limit ------------
+  // (i >>> 0) === i: a non-negative integer below 2^32; anything else becomes -1.
+  get(i) {
+    const at = (i >>> 0) === i ? i : -1;
+    try { return this[DATA].getInt8(at); } catch (e) { return failedGet(this, e, 'get', i, 1).getInt8(i); }
+  }
+
+  getUnsignedByte(i) {
+    const at = (i >>> 0) === i ? i : -1;
+    try { return this[DATA].getUint8(at); } catch (e) { return failedGet(this, e, 'getUnsignedByte', i, 1).getUint8(i); }
+  }
+
+  getShort(i) {
+    const at = (i >>> 0) === i ? i : -1;
+    try { return this[DATA].getInt16(at, this[LITTLE]); } catch (e) { return failedGet(this, e, 'getShort', i, 2).getInt16(i, this[LITTLE]); }
+  }
+
+  getUnsignedShort(i) {
+    const at = (i >>> 0) === i ? i : -1;
+    try { return this[DATA].getUint16(at, this[LITTLE]); } catch (e) { return failedGet(this, e, 'getUnsignedShort', i, 2).getUint16(i, this[LITTLE]); }
+  }
+
+  getInt(i) {
+    const at = (i >>> 0) === i ? i : -1;
+    try { return this[DATA].getInt32(at, this[LITTLE]); } catch (e) { return failedGet(this, e, 'getInt', i, 4).getInt32(i, this[LITTLE]); }
+  }
+
+  getUnsignedInt(i) {
+    const at = (i >>> 0) === i ? i : -1;
+    try { return this[DATA].getUint32(at, this[LITTLE]); } catch (e) { return failedGet(this, e, 'getUnsignedInt', i, 4).getUint32(i, this[LITTLE]); }
+  }
+
+  getLong(i) {
+    const at = (i >>> 0) === i ? i : -1;
+    try { return this[DATA].getBigInt64(at, this[LITTLE]); } catch (e) { return failedGet(this, e, 'getLong', i, 8).getBigInt64(i, this[LITTLE]); }
+  }
+
+  getUnsignedLong(i) {
+    const at = (i >>> 0) === i ? i : -1;
+    try { return this[DATA].getBigUint64(at, this[LITTLE]); } catch (e) { return failedGet(this, e, 'getUnsignedLong', i, 8).getBigUint64(i, this[LITTLE]); }
+  }
+
+  getFloat(i) {
+    const at = (i >>> 0) === i ? i : -1;
+    try { return this[DATA].getFloat32(at, this[LITTLE]); } catch (e) { return failedGet(this, e, 'getFloat', i, 4).getFloat32(i, this[LITTLE]); }
+  }
+
+  getDouble(i) {
+    const at = (i >>> 0) === i ? i : -1;
+    try { return this[DATA].getFloat64(at, this[LITTLE]); } catch (e) { return failedGet(this, e, 'getDouble', i, 8).getFloat64(i, this[LITTLE]); }
+  }
+
+  // ---- absolute writes ---------------------------------------------------------
+  setByte(i, v) {
+    const at = (i >>> 0) === i && typeof v === 'number' && (v << 24 >> 24) === v ? i : -1;
+    try { this[DATA].setInt8(at, v); } catch (e) { failedSet(this, e, 'setByte', i, 1, v, INT8).setInt8(i, v); }
+    return this;
+  }
+
+  setUByte(i, v) {
+    const at = (i >>> 0) === i && typeof v === 'number' && (v & 0xff) === v ? i : -1;
+    try { this[DATA].setUint8(at, v); } catch (e) { failedSet(this, e, 'setUByte', i, 1, v, UINT8).setUint8(i, v); }
+    return this;
+  }
+
+  setShort(i, v) {
+    const at = (i >>> 0) === i && typeof v === 'number' && (v << 16 >> 16) === v ? i : -1;
+    try { this[DATA].setInt16(at, v, this[LITTLE]); } catch (e) { failedSet(this, e, 'setShort', i, 2, v, INT16).setInt16(i, v, this[LITTLE]); }
+    return this;
+  }
+
+  setUShort(i, v) {
+    const at = (i >>> 0) === i && typeof v === 'number' && (v & 0xffff) === v ? i : -1;
+    try { this[DATA].setUint16(at, v, this[LITTLE]); } catch (e) { failedSet(this, e, 'setUShort', i, 2, v, UINT16).setUint16(i, v, this[LITTLE]); }
+    return this;
+  }
+
+  setInt(i, v) {
+    const at = (i >>> 0) === i && typeof v === 'number' && (v | 0) === v ? i : -1;
+    try { this[DATA].setInt32(at, v, this[LITTLE]); } catch (e) { failedSet(this, e, 'setInt', i, 4, v, INT32).setInt32(i, v, this[LITTLE]); }
+    return this;
+  }
+
+  setUInt(i, v) {
+    const at = (i >>> 0) === i && typeof v === 'number' && (v >>> 0) === v ? i : -1;
+    try { this[DATA].setUint32(at, v, this[LITTLE]); } catch (e) { failedSet(this, e, 'setUInt', i, 4, v, UINT32).setUint32(i, v, this[LITTLE]); }
+    return this;
+  }
+
+  setLong(i, v) {
+    const at = (i >>> 0) === i && typeof v === 'bigint' && BigInt.asIntN(64, v) === v ? i : -1;
+    try { this[DATA].setBigInt64(at, v, this[LITTLE]); } catch (e) { failedSet(this, e, 'setLong', i, 8, v, INT64).setBigInt64(i, v, this[LITTLE]); }
+    return this;
+  }
+
+  setULong(i, v) {
+    const at = (i >>> 0) === i && typeof v === 'bigint' && BigInt.asUintN(64, v) === v ? i : -1;
+    try { this[DATA].setBigUint64(at, v, this[LITTLE]); } catch (e) { failedSet(this, e, 'setULong', i, 8, v, UINT64).setBigUint64(i, v, this[LITTLE]); }
+    return this;
+  }
+
+  setFloat(i, v) {
+    const at = (i >>> 0) === i && typeof v === 'number' ? i : -1;
+    try { this[DATA].setFloat32(at, v, this[LITTLE]); } catch (e) { failedSet(this, e, 'setFloat', i, 4, v, NUMBER).setFloat32(i, v, this[LITTLE]); }
+    return this;
+  }
+
+  setDouble(i, v) {
+    const at = (i >>> 0) === i && typeof v === 'number' ? i : -1;
+    try { this[DATA].setFloat64(at, v, this[LITTLE]); } catch (e) { failedSet(this, e, 'setDouble', i, 8, v, NUMBER).setFloat64(i, v, this[LITTLE]); }
+    return this;
+  }
+
+  // ---- bytes -------------------------------------------------------------------
+  // Copies every byte of `source` (a Uint8Array, any ArrayBufferView, or an ArrayBuffer).
+  writeBytes(source) {
+    const bytes = bytesOf('writeBytes', source);
+    const p = this[POSITION], n = bytes.length;
+    if (n > this[LIMIT] - p) overflow('writeBytes', n, p, this[LIMIT]);
+    // set() copies correctly even when `source` views this same memory.
+    bytesAt(this, p, n).set(bytes);
+    this[POSITION] = p + n;
+    return this;
+  }
+
+  // A zero-copy view of the next n bytes: position 0, limit = capacity = n, this byte order.
+  readBytes(n) {
+    if (!isIndex(n)) badIndex('readBytes', 'the length', n);
+    const p = this[POSITION];
+    if (n > this[LIMIT] - p) underflow('readBytes', n, p, this[LIMIT]);
+    const part = this[DERIVE](this[BASE] + p, n, this.byteOrder());
+    this[POSITION] = p + n;
+    return part;
+  }
+
+  // A copy of the next n bytes, in a new Uint8Array.
+  readByteArray(n) {
+    if (!isIndex(n)) badIndex('readByteArray', 'the length', n);
+    const p = this[POSITION];
+    if (n > this[LIMIT] - p) underflow('readByteArray', n, p, this[LIMIT]);
+    const copy = bytesAt(this, p, n).slice();
+    this[POSITION] = p + n;
+    return copy;
+  }
+
+  // A zero-copy view of [position, limit) with its own cursors (position 0,
+  // limit = capacity = remaining()), in this byte order unless given one.
+  slice(byteOrder = this.byteOrder()) {
+    checkOrder('slice', byteOrder);
+    return this[DERIVE](this[BASE] + this[POSITION], this.remaining(), byteOrder);
+  }
+
+  // A Uint8Array over [position, limit) of the current memory, for APIs that
+  // take bytes. A plain typed array: it goes stale when memory grows.
+  remainingSpan() {
+    return bytesAt(this, this[POSITION], this.remaining());
+  }
+
+  // ---- text --------------------------------------------------------------------
+  // Writes `text` encoded in `charset` (UTF-8 by default; no byte order mark).
+  // A string with a lone surrogate, or a character the charset cannot hold, is
+  // a MalformedTextError; text that does not fit is a BufferOverflowError.
+  // Either way nothing is written.
+  writeString(text, charset = Charset.UTF8) {
+    if (typeof text !== 'string') throw new TypeError(`writeString takes a string, got ${typeof text} ${describe(text)}`);
+    const p = this[POSITION], room = this[LIMIT] - p;
+    if (charset === Charset.UTF8) {
+      if (!isWellFormed(text)) encodedLength('writeString', text, charset);  // throws, naming the surrogate
+      // Room for the worst case (3 bytes per UTF-16 unit): encode in place.
+      if (text.length * 3 <= room) {
+        this[POSITION] = p + encoder.encodeInto(text, bytesAt(this, p, room)).written;
+        return this;
+      }
+      // Measured first, so that an overflow writes nothing.
+      const n = utf8Length(text);
+      if (n > room) overflow('writeString', n, p, this[LIMIT]);
+      encoder.encodeInto(text, bytesAt(this, p, n));
+      this[POSITION] = p + n;
+      return this;
+    }
+    checkCharset('writeString', charset);
+    const n = encodedLength('writeString', text, charset);
+    if (n > room) overflow('writeString', n, p, this[LIMIT]);
+    encodeInto(text, charset, bytesAt(this, p, n));
+    this[POSITION] = p + n;
+    return this;
+  }
+
+  // Reads byteLength bytes of text in `charset` (UTF-8 by default). Too few
+  // bytes remaining is a BufferUnderflowError (checked first); bytes that are
+  // not well-formed in the charset are a MalformedTextError. Either way
+  // nothing is consumed.
+  readString(byteLength, charset = Charset.UTF8) {
+    if ((byteLength >>> 0) !== byteLength && !isIndex(byteLength)) badIndex('readString', 'the byte length', byteLength);
+    if (charset !== Charset.UTF8) checkCharset('readString', charset);
+    const p = this[POSITION];
+    if (byteLength > this[LIMIT] - p) underflow('readString', byteLength, p, this[LIMIT]);
+    const bytes = bytesAt(this, p, byteLength);
+    const text = charset === Charset.UTF8 ? decodeUTF8('readString', bytes, p) : decode('readString', bytes, charset, p);
+    this[POSITION] = p + byteLength;
+    return text;
+  }
+
+  toString() {
+    return `${this.constructor.name}(${this.byteOrder()}, baseOffset ${this[BASE]}, position ${this[POSITION]}, ` +
+      `limit ${this[LIMIT]}, capacity ${this[CAPACITY]})`;
+  }
+
+  // ---- hooks -------------------------------------------------------------------
+  // A view of [offset, offset + length) of the same memory (readBytes, slice).
+  [DERIVE](offset, length, byteOrder) {
+    return new LinearView(this[SOURCE], offset, length, byteOrder);
+  }
+
+  // Called by the bulk functions before they touch memory; a checked view checks it is still live.
+  [ACCESS](op) {}
+}
+
+// ---- bulk: typed arrays in the view's byte order ------------------------------------
+
+function isTypedArray(a) {
+  return ArrayBuffer.isView(a) && !(a instanceof DataView);
+}
+
+// Checks (offset, length) against an array; returns the length.
+function arrayRange(op, array, offset, length) {
+  if (!isTypedArray(array)) throw new TypeError(`${op} takes a typed array, got ${describe(array)}`);
+  if (!isIndex(offset)) badIndex(op, 'the array offset', offset);
+  if (length === undefined) length = Math.max(0, array.length - offset);
+  if (!isIndex(length)) badIndex(op, 'the length', length);
+  if (offset > array.length || length > array.length - offset) {
+    throw new RangeError(`${op}: [${offset}, ${offset + length}) is outside the array of ${array.length} elements`);
+  }
+  return length;
+}
+
+// The elements' bytes as 16- or 32-bit units (8-byte elements as two 32-bit
+// halves): swapping through these moves the exact bits, NaN payloads included,
+// and makes no BigInt. `copy` first when they overlap the view's bytes.
+function unitsOf(array, first, count, size, copy) {
+  const Units = size === 2 ? Uint16Array : Uint32Array;
+  const n = size === 2 ? count : count * (size / 4);
+  let buffer = array.buffer, at = array.byteOffset + first * size;
+  if (copy) {
+    buffer = new Uint8Array(buffer, at, count * size).slice().buffer;
+    at = 0;
+  }
+  return new Units(buffer, at, n);
+}
+
+function overlaps(array, first, count, size, buffer, start, end) {
+  if (array.buffer !== buffer) return false;
+  const from = array.byteOffset + first * size;
+  return from < end && start < from + count * size;
+}
+
+// Stores `units` at index `at` of the view's DataView, each element in the view's order.
+function storeUnits(data, at, units, size, little) {
+  const n = units.length;
+  if (size === 2) {
+    for (let i = 0; i < n; i++) data.setUint16(at + 2 * i, units[i], little);
+  } else if (size === 4) {
+    for (let i = 0; i < n; i++) data.setUint32(at + 4 * i, units[i], little);
+  } else {
+    // 8-byte elements: the low half's index within each pair of units, by host order.
+    const lo = hostIsLittleEndian ? 0 : 1, hi = 1 - lo, first = little ? lo : hi, second = little ? hi : lo;
+    for (let i = 0; i < n; i += 2) {
+      data.setUint32(at + 4 * i, units[i + first], little);
+      data.setUint32(at + 4 * i + 4, units[i + second], little);
+    }
+  }
+}
+
+function loadUnits(data, at, units, size, little) {
+  const n = units.length;
+  if (size === 2) {
+    for (let i = 0; i < n; i++) units[i] = data.getUint16(at + 2 * i, little);
+  } else if (size === 4) {
+    for (let i = 0; i < n; i++) units[i] = data.getUint32(at + 4 * i, little);
+  } else {
+    const lo = hostIsLittleEndian ? 0 : 1, hi = 1 - lo, first = little ? lo : hi, second = little ? hi : lo;
+    for (let i = 0; i < n; i += 2) {
+      units[i + first] = data.getUint32(at + 4 * i, little);
+      units[i + second] = data.getUint32(at + 4 * i + 4, little);
+    }
+  }
+}
+
+// Writes `length` elements of `array` from index `srcOffset` at the view's
+// position, each in the view's byte order (like writeInts/writeLongs/...; a
+// Uint8Array or Int8Array is plain bytes), and advances the position. Any
+// out-of-range offset or length is a RangeError and nothing is written. An
+// array over the view's own bytes behaves as if copied first.
+export function writeFromJsArray(view, array, srcOffset = 0, length = undefined) {
+  if (!(view instanceof LinearView)) throw new TypeError(`writeFromJsArray takes a LinearView first, got ${describe(view)}`);
+  view[ACCESS]('writeFromJsArray');
+  length = arrayRange('writeFromJsArray', array, srcOffset, length);
+  const size = array.BYTES_PER_ELEMENT, n = length * size, p = view[POSITION];
+  if (n > view[LIMIT] - p) overflow('writeFromJsArray', n, p, view[LIMIT]);
+  const buffer = liveBuffer(view), start = view[BASE] + p;
+  if (size === 1 || view[LITTLE] === hostIsLittleEndian) {
+    // The host's order is the view's: a plain copy (set() copies overlapping bytes correctly).
+    new Uint8Array(buffer, start, n).set(new Uint8Array(array.buffer, array.byteOffset + srcOffset * size, n));
+  } else {
+    const copy = overlaps(array, srcOffset, length, size, buffer, start, start + n);
+    storeUnits(view[DATA], p, unitsOf(array, srcOffset, length, size, copy), size, view[LITTLE]);
+  }
+  view[POSITION] = p + n;
+  return view;
+}
+
+// Reads `length` elements (each in the view's byte order) from the view's
+// position into `array` from index `dstOffset`, and advances the position.
+// Any out-of-range offset or length is a RangeError and nothing changes.
+export function readToJsArray(view, array, dstOffset = 0, length = undefined) {
+  if (!(view instanceof LinearView)) throw new TypeError(`readToJsArray takes a LinearView first, got ${describe(view)}`);
+  view[ACCESS]('readToJsArray');
+  length = arrayRange('readToJsArray', array, dstOffset, length);
+  const size = array.BYTES_PER_ELEMENT, n = length * size, p = view[POSITION];
+  if (n > view[LIMIT] - p) underflow('readToJsArray', n, p, view[LIMIT]);
+  const buffer = liveBuffer(view), start = view[BASE] + p;
+  const target = new Uint8Array(array.buffer, array.byteOffset + dstOffset * size, n);
+  if (size === 1 || view[LITTLE] === hostIsLittleEndian) {
+    target.set(new Uint8Array(buffer, start, n));
+  } else if (overlaps(array, dstOffset, length, size, buffer, start, start + n)) {
+    const units = unitsOf(new Uint8Array(n), 0, length, size, false);
+    loadUnits(view[DATA], p, units, size, view[LITTLE]);
+    target.set(new Uint8Array(units.buffer, 0, n));
+  } else {
+    loadUnits(view[DATA], p, unitsOf(array, dstOffset, length, size, false), size, view[LITTLE]);
+  }
+  view[POSITION] = p + n;
+  return array;
+}
