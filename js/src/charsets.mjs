@@ -204,7 +204,15 @@ function decodeUTF16(op, bytes, little, where, charset) {
       // Fall through: the JavaScript decoder names the offending unit.
     }
   }
-  const n = bytes.length / 2;
+  const text = utf16FromBytes(bytes, little);
+  if (typeof text === 'string') return text;
+  return malformed(op, bytes, where, charset, `a lone surrogate 0x${hex(text.unit, 4)} at byte ${text.at}`);
+}
+
+// UTF-16 in JavaScript, for engines whose TextDecoder lacks it: the string,
+// or { unit, at } for the first lone surrogate. Exported for the tests.
+export function utf16FromBytes(bytes, little) {
+  const n = bytes.length >> 1;
   const data = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
   const units = new Uint16Array(n);
   for (let i = 0; i < n; i++) units[i] = data.getUint16(2 * i, little);
@@ -215,7 +223,7 @@ function decodeUTF16(op, bytes, little, where, charset) {
       i++;
       continue;
     }
-    malformed(op, bytes, where, charset, `a lone surrogate 0x${hex(c, 4)} at byte ${2 * i}`);
+    return { unit: c, at: 2 * i };
   }
   return fromCodeUnits(units);
 }

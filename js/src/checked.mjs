@@ -12,7 +12,7 @@
 // counter (one load); only when the counter moved does it ask for the id again.
 //
 // LinearView itself has none of this: the plain mode costs nothing extra.
-import { LinearView, ByteOrder, DERIVE, ACCESS, bufferOf } from './view.mjs';
+import { LinearView, ByteOrder, DERIVE, ACCESS, bufferOf, replacementBuffer } from './view.mjs';
 import { StaleViewError, describe } from './errors.mjs';
 
 const WATCH = Symbol('release watch');
@@ -51,8 +51,8 @@ class ReleaseWatch {
     try {
       return this.data.getUint32(0, true);
     } catch (e) {
-      const buffer = bufferOf(this.memory);
-      if (buffer === this.buffer) throw e;
+      const buffer = replacementBuffer(this.memory, this.buffer);
+      if (buffer === null) throw e;
       this.attach(buffer);
       return this.data.getUint32(0, true);
     }

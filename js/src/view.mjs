@@ -125,13 +125,19 @@ function setLimitTo(view, n) {
 // Called when an access through the cached DataView threw: re-attach if the
 // memory has a new buffer, else the error is someone else's.
 function refresh(view, error) {
-  const buffer = bufferOf(view[SOURCE]);
-  if (buffer === view[BUFFER]) {
-    if (buffer.byteLength === 0 && view[CAPACITY] !== 0) detachedSource();
-    throw error;
-  }
+  const buffer = replacementBuffer(view[SOURCE], view[BUFFER]);
+  if (buffer === null) throw error;
   attach(view, buffer);
   return view[DATA];
+}
+
+// For other caches of a memory's buffer (checked.mjs): the memory's current
+// buffer when it is not `cached`; null when it is (and `cached` is not detached).
+export function replacementBuffer(memory, cached) {
+  const buffer = bufferOf(memory);
+  if (buffer !== cached) return buffer;
+  if (cached.byteLength === 0) detachedSource();
+  return null;
 }
 
 function detachedSource() {

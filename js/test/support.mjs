@@ -9,24 +9,23 @@ export const CANARY = 0xa5;
 const env = typeof process === 'object' ? process.env : {};
 export const CHECKED = env.PLATFORM_BUFFER_CHECKED === '1';
 
-// The offset of the stand-in release counter of checked mode: the last 4 bytes of the first page.
-export const STAND_IN_COUNTER = 65532;
-
 // Stand-ins for the allocator's checked-mode exports over `memory`: one live
-// block spanning all of memory, never released, and a counter the tests
-// never touch. Checked views made with it run every check, and must behave
-// exactly as plain views.
-export function everythingLive() {
+// block spanning all of memory, never released, and a release counter in the
+// last 4 bytes of the first page (or of a smaller buffer) that the tests never
+// bump. Checked views made with it run every check, and must behave exactly
+// as plain views.
+export function everythingLive(memory) {
+  const size = (memory instanceof WebAssembly.Memory ? memory.buffer : memory()).byteLength;
   return {
     platform_buffer_block_generation: () => 1,
-    platform_buffer_release_counter: () => STAND_IN_COUNTER,
+    platform_buffer_release_counter: () => Math.min(65536, size) - 4,
   };
 }
 
 // A view as the suite's mode says: a LinearView, or a CheckedLinearView over everythingLive().
 export function makeView(memory, offset, length, order = 'BigEndian') {
   return CHECKED
-    ? new CheckedLinearView(memory, offset, length, order, everythingLive())
+    ? new CheckedLinearView(memory, offset, length, order, everythingLive(memory))
     : new LinearView(memory, offset, length, order);
 }
 
