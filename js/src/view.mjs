@@ -205,13 +205,13 @@ function failedWrite(view, error, op, need, v, range, position) {
 }
 
 function failedGet(view, error, op, index, need) {
-  if (!((index >>> 0) === index && index <= view[LIMIT] - need)) outside(view, BufferUnderflowError, op, index, need);
+  if (!(isIndex(index) && index <= view[LIMIT] - need)) outside(view, BufferUnderflowError, op, index, need);
   return refresh(view, error);
 }
 
 function failedSet(view, error, op, index, need, v, range) {
   checkValue(op, v, range);
-  if (!((index >>> 0) === index && index <= view[LIMIT] - need)) outside(view, BufferOverflowError, op, index, need);
+  if (!(isIndex(index) && index <= view[LIMIT] - need)) outside(view, BufferOverflowError, op, index, need);
   return refresh(view, error);
 }
 
@@ -454,114 +454,114 @@ export class LinearView {
   }
 
   // ---- absolute reads: index from byte 0, checked against the limit ------------
-  // (i >>> 0) === i: a non-negative integer below 2^32; anything else becomes -1.
+  // A number that is a non-negative integer below 2^32 is used as it is; anything else becomes -1.
   get(i) {
-    const at = (i >>> 0) === i ? i : -1;
+    const at = typeof i === 'number' && (i >>> 0) === i ? i : -1;
     try { return this[DATA].getInt8(at); } catch (e) { return failedGet(this, e, 'get', i, 1).getInt8(i); }
   }
 
   getUnsignedByte(i) {
-    const at = (i >>> 0) === i ? i : -1;
+    const at = typeof i === 'number' && (i >>> 0) === i ? i : -1;
     try { return this[DATA].getUint8(at); } catch (e) { return failedGet(this, e, 'getUnsignedByte', i, 1).getUint8(i); }
   }
 
   getShort(i) {
-    const at = (i >>> 0) === i ? i : -1;
+    const at = typeof i === 'number' && (i >>> 0) === i ? i : -1;
     try { return this[DATA].getInt16(at, this[LITTLE]); } catch (e) { return failedGet(this, e, 'getShort', i, 2).getInt16(i, this[LITTLE]); }
   }
 
   getUnsignedShort(i) {
-    const at = (i >>> 0) === i ? i : -1;
+    const at = typeof i === 'number' && (i >>> 0) === i ? i : -1;
     try { return this[DATA].getUint16(at, this[LITTLE]); } catch (e) { return failedGet(this, e, 'getUnsignedShort', i, 2).getUint16(i, this[LITTLE]); }
   }
 
   getInt(i) {
-    const at = (i >>> 0) === i ? i : -1;
+    const at = typeof i === 'number' && (i >>> 0) === i ? i : -1;
     try { return this[DATA].getInt32(at, this[LITTLE]); } catch (e) { return failedGet(this, e, 'getInt', i, 4).getInt32(i, this[LITTLE]); }
   }
 
   getUnsignedInt(i) {
-    const at = (i >>> 0) === i ? i : -1;
+    const at = typeof i === 'number' && (i >>> 0) === i ? i : -1;
     try { return this[DATA].getUint32(at, this[LITTLE]); } catch (e) { return failedGet(this, e, 'getUnsignedInt', i, 4).getUint32(i, this[LITTLE]); }
   }
 
   getLong(i) {
-    const at = (i >>> 0) === i ? i : -1;
+    const at = typeof i === 'number' && (i >>> 0) === i ? i : -1;
     try { return this[DATA].getBigInt64(at, this[LITTLE]); } catch (e) { return failedGet(this, e, 'getLong', i, 8).getBigInt64(i, this[LITTLE]); }
   }
 
   getUnsignedLong(i) {
-    const at = (i >>> 0) === i ? i : -1;
+    const at = typeof i === 'number' && (i >>> 0) === i ? i : -1;
     try { return this[DATA].getBigUint64(at, this[LITTLE]); } catch (e) { return failedGet(this, e, 'getUnsignedLong', i, 8).getBigUint64(i, this[LITTLE]); }
   }
 
   getFloat(i) {
-    const at = (i >>> 0) === i ? i : -1;
+    const at = typeof i === 'number' && (i >>> 0) === i ? i : -1;
     try { return this[DATA].getFloat32(at, this[LITTLE]); } catch (e) { return failedGet(this, e, 'getFloat', i, 4).getFloat32(i, this[LITTLE]); }
   }
 
   getDouble(i) {
-    const at = (i >>> 0) === i ? i : -1;
+    const at = typeof i === 'number' && (i >>> 0) === i ? i : -1;
     try { return this[DATA].getFloat64(at, this[LITTLE]); } catch (e) { return failedGet(this, e, 'getDouble', i, 8).getFloat64(i, this[LITTLE]); }
   }
 
   // ---- absolute writes ---------------------------------------------------------
   setByte(i, v) {
-    const at = (i >>> 0) === i && typeof v === 'number' && (v << 24 >> 24) === v ? i : -1;
+    const at = typeof i === 'number' && (i >>> 0) === i && typeof v === 'number' && (v << 24 >> 24) === v ? i : -1;
     try { this[DATA].setInt8(at, v); } catch (e) { failedSet(this, e, 'setByte', i, 1, v, INT8).setInt8(i, v); }
     return this;
   }
 
   setUByte(i, v) {
-    const at = (i >>> 0) === i && typeof v === 'number' && (v & 0xff) === v ? i : -1;
+    const at = typeof i === 'number' && (i >>> 0) === i && typeof v === 'number' && (v & 0xff) === v ? i : -1;
     try { this[DATA].setUint8(at, v); } catch (e) { failedSet(this, e, 'setUByte', i, 1, v, UINT8).setUint8(i, v); }
     return this;
   }
 
   setShort(i, v) {
-    const at = (i >>> 0) === i && typeof v === 'number' && (v << 16 >> 16) === v ? i : -1;
+    const at = typeof i === 'number' && (i >>> 0) === i && typeof v === 'number' && (v << 16 >> 16) === v ? i : -1;
     try { this[DATA].setInt16(at, v, this[LITTLE]); } catch (e) { failedSet(this, e, 'setShort', i, 2, v, INT16).setInt16(i, v, this[LITTLE]); }
     return this;
   }
 
   setUShort(i, v) {
-    const at = (i >>> 0) === i && typeof v === 'number' && (v & 0xffff) === v ? i : -1;
+    const at = typeof i === 'number' && (i >>> 0) === i && typeof v === 'number' && (v & 0xffff) === v ? i : -1;
     try { this[DATA].setUint16(at, v, this[LITTLE]); } catch (e) { failedSet(this, e, 'setUShort', i, 2, v, UINT16).setUint16(i, v, this[LITTLE]); }
     return this;
   }
 
   setInt(i, v) {
-    const at = (i >>> 0) === i && typeof v === 'number' && (v | 0) === v ? i : -1;
+    const at = typeof i === 'number' && (i >>> 0) === i && typeof v === 'number' && (v | 0) === v ? i : -1;
     try { this[DATA].setInt32(at, v, this[LITTLE]); } catch (e) { failedSet(this, e, 'setInt', i, 4, v, INT32).setInt32(i, v, this[LITTLE]); }
     return this;
   }
 
   setUInt(i, v) {
-    const at = (i >>> 0) === i && typeof v === 'number' && (v >>> 0) === v ? i : -1;
+    const at = typeof i === 'number' && (i >>> 0) === i && typeof v === 'number' && (v >>> 0) === v ? i : -1;
     try { this[DATA].setUint32(at, v, this[LITTLE]); } catch (e) { failedSet(this, e, 'setUInt', i, 4, v, UINT32).setUint32(i, v, this[LITTLE]); }
     return this;
   }
 
   setLong(i, v) {
-    const at = (i >>> 0) === i && typeof v === 'bigint' && BigInt.asIntN(64, v) === v ? i : -1;
+    const at = typeof i === 'number' && (i >>> 0) === i && typeof v === 'bigint' && BigInt.asIntN(64, v) === v ? i : -1;
     try { this[DATA].setBigInt64(at, v, this[LITTLE]); } catch (e) { failedSet(this, e, 'setLong', i, 8, v, INT64).setBigInt64(i, v, this[LITTLE]); }
     return this;
   }
 
   setULong(i, v) {
-    const at = (i >>> 0) === i && typeof v === 'bigint' && BigInt.asUintN(64, v) === v ? i : -1;
+    const at = typeof i === 'number' && (i >>> 0) === i && typeof v === 'bigint' && BigInt.asUintN(64, v) === v ? i : -1;
     try { this[DATA].setBigUint64(at, v, this[LITTLE]); } catch (e) { failedSet(this, e, 'setULong', i, 8, v, UINT64).setBigUint64(i, v, this[LITTLE]); }
     return this;
   }
 
   setFloat(i, v) {
-    const at = (i >>> 0) === i && typeof v === 'number' ? i : -1;
+    const at = typeof i === 'number' && (i >>> 0) === i && typeof v === 'number' ? i : -1;
     try { this[DATA].setFloat32(at, v, this[LITTLE]); } catch (e) { failedSet(this, e, 'setFloat', i, 4, v, NUMBER).setFloat32(i, v, this[LITTLE]); }
     return this;
   }
 
   setDouble(i, v) {
-    const at = (i >>> 0) === i && typeof v === 'number' ? i : -1;
+    const at = typeof i === 'number' && (i >>> 0) === i && typeof v === 'number' ? i : -1;
     try { this[DATA].setFloat64(at, v, this[LITTLE]); } catch (e) { failedSet(this, e, 'setDouble', i, 8, v, NUMBER).setFloat64(i, v, this[LITTLE]); }
     return this;
   }
@@ -646,7 +646,7 @@ export class LinearView {
   // not well-formed in the charset are a MalformedTextError. Either way
   // nothing is consumed.
   readString(byteLength, charset = Charset.UTF8) {
-    if ((byteLength >>> 0) !== byteLength && !isIndex(byteLength)) badIndex('readString', 'the byte length', byteLength);
+    if (!isIndex(byteLength)) badIndex('readString', 'the byte length', byteLength);
     if (charset !== Charset.UTF8) checkCharset('readString', charset);
     const p = this[POSITION];
     if (byteLength > this[LIMIT] - p) underflow('readString', byteLength, p, this[LIMIT]);
