@@ -33,6 +33,10 @@ class ReleaseWatch {
     this.memory = memory;
     this.generationOf = (offset) => generation(offset) >>> 0;  // i32 results arrive signed
     this.at = counter() >>> 0;
+    if (this.at === 0) {
+      throw new Error('CheckedLinearView: platform_buffer_release_counter() returned 0: the allocator could not set up ' +
+        'its release counter (its region could not be reserved)');
+    }
     this.buffer = null;
     this.data = null;
     this.attach(bufferOf(memory));

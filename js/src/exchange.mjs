@@ -127,6 +127,9 @@ export class GuestExchange {
     // 2. Call. The guest takes the input block (a trap leaves its fate unknown: it is not freed here).
     const packed = guestFunction(offset, length);
     if (typeof packed !== 'bigint') {
+      // Not a function of this ABI, so it did not take the input. (Had it freed it, this free
+      // would only return DoubleFree: the ABI's free refuses, it never corrupts.)
+      x.platform_buffer_free(offset);
       throw new TypeError(`${functionName} returned ${describe(packed)}, not the i64 of the host ABI's calling convention`);
     }
     const r = BigInt.asUintN(64, packed);

@@ -171,12 +171,14 @@ test('a checked view is made over a live block only, and within it', () => {
 
 test('the tracking exports are checked when a view is made', () => {
   const memory = canaryMemory();
-  const ok = { platform_buffer_block_generation: () => 1, platform_buffer_release_counter: () => 0 };
+  const ok = { platform_buffer_block_generation: () => 1, platform_buffer_release_counter: () => 4 };
   assert.throws(() => new CheckedLinearView(memory, 0, 8, 'BigEndian'), /needs the module's platform_buffer_block_generation/);
   assert.throws(() => new CheckedLinearView(memory, 0, 8, 'BigEndian', { ...ok, platform_buffer_release_counter: 3 }),
     /platform_buffer_release_counter export \(a function\)/);
   assert.throws(() => new CheckedLinearView(memory, 0, 8, 'BigEndian',
     { ...ok, platform_buffer_release_counter: () => 65534 }), /outside the 65536 bytes of memory/);
+  assert.throws(() => new CheckedLinearView(memory, 0, 8, 'BigEndian', { ...ok, platform_buffer_release_counter: () => 0 }),
+    /release_counter\(\) returned 0: the allocator could not set up its release counter/);
   assert.throws(() => CheckedLinearView.fromExports({ ...ok }, 0, 8), /no WebAssembly.Memory named "memory"/);
   const view = CheckedLinearView.fromExports({ ...ok, memory }, 0, 8, 'LittleEndian');
   assert.equal(view.byteOrder(), 'LittleEndian');
