@@ -31,7 +31,6 @@ export function checkCharset(op, charset) {
 export const encoder = new TextEncoder();
 // ignoreBOM: a leading U+FEFF is text like any other, as on the C++ side.
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-const hostIsLittleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 // TextDecoder for UTF-16 where the engine has it (Node 18+ with ICU, browsers);
 // the JavaScript decoder below otherwise.
@@ -54,7 +53,7 @@ export const isWellFormed = String.prototype.isWellFormed
 
 const hex = (n, digits) => n.toString(16).toUpperCase().padStart(digits, '0');
 
-function loneSurrogate(op, text) {
+export function loneSurrogate(op, text) {
   const at = text.search(LONE_SURROGATE);
   throw new MalformedTextError(`${op}: the string has a lone surrogate (U+${hex(text.charCodeAt(at), 4)}) at index ` +
     `${at}: it is not well-formed UTF-16, so it cannot be encoded`);
@@ -70,22 +69,105 @@ function unrepresentable(op, text, pattern, charset, range) {
 const NOT_ASCII = /[^\x00-\x7F]/;
 const NOT_LATIN1 = /[^\x00-\xFF]/;
 
-// The number of bytes `text` takes in `charset`; MalformedTextError when it
-// cannot be encoded. Checks everything a write needs before anything is written.
-export function encodedLength(op, text, charset) {
-  switch (charset) {
-    case 'ASCII':
-      if (NOT_ASCII.test(text)) unrepresentable(op, text, NOT_ASCII, 'ASCII', '0x00 to 0x7F');
-      return text.length;
-    case 'ISOLatin1':
-      if (NOT_LATIN1.test(text)) unrepresentable(op, text, NOT_LATIN1, 'ISOLatin1', 'U+0000 to U+00FF');
-      return text.length;
-  }
+// ---- writing. Each charset checks the whole text before a byte reaches
+// memory: UTF-8 and UTF-16 with String.prototype.isWellFormed, then encode in
+// place; Latin-1 with a regular expression, then stores bytes; ASCII and UTF-32
+// encode into a scratch buffer, checking on the way, and the view copies that.
+
+export function checkWellFormed(op, text) {
   if (!isWellFormed(text)) loneSurrogate(op, text);
+}
+
+export function checkLatin1(op, text) {
+  if (NOT_LATIN1.test(text)) unrepresentable(op, text, NOT_LATIN1, 'ISOLatin1', 'U+0000 to U+00FF');
+}
+
+// Node's Buffer encodes UTF-16 and Latin-1 natively; worth its call overhead
+// on longer text. Views on Node keep their memory's bytes as a Buffer (see
+// memoryBytes in view.mjs), so these functions can use it; elsewhere the
+// JavaScript loops below do the work.
+export const NodeBuffer = typeof Buffer === 'function' && typeof Buffer.prototype.swap16 === 'function' ? Buffer : null;
+const NATIVE_FROM = 512;  // characters
+
+// UTF-16 units of well-formed `text` at index `at` of `data`, which is also
+// index `start` of `bytes` (all of memory); one loop per byte order.
+export function writeUTF16(data, at, text, little, bytes, start) {
+  const n = text.length;
+  if (n >= NATIVE_FROM && NodeBuffer !== null && bytes instanceof NodeBuffer) {
+    bytes.write(text, start, 2 * n, 'utf16le');
+    if (!little) bytes.subarray(start, start + 2 * n).swap16();
+    return;
+  }
+  if (little) for (let i = 0; i < n; i++, at += 2) data.setUint16(at, text.charCodeAt(i), true);
+  else for (let i = 0; i < n; i++, at += 2) data.setUint16(at, text.charCodeAt(i), false);
+}
+
+// Latin-1 `text` (checked) as bytes from index `start` of `bytes`.
+export function writeLatin1(bytes, start, text) {
+  if (text.length >= NATIVE_FROM && NodeBuffer !== null && bytes instanceof NodeBuffer) {
+    bytes.write(text, start, text.length, 'latin1');
+    return;
+  }
+  for (let i = 0; i < text.length; i++) bytes[start + i] = text.charCodeAt(i);
+}
+
+let scratch = new Uint8Array(1024);
+let scratchData = new DataView(scratch.buffer);
+function scratchOf(n) {
+  if (n <= scratch.length) return scratch;
+  const bytes = new Uint8Array(Math.max(n, 2 * scratch.length));
+  if (bytes.length <= 1 << 22) {  // kept for next time up to 4 MiB; a larger one is used once
+    scratch = bytes;
+    scratchData = new DataView(bytes.buffer);
+  }
+  return bytes;
+}
+
+// The bytes of `text` in ASCII or UTF-32 (`charset`): a Uint8Array of exactly
+// their length over a scratch buffer that the next call reuses. A lone
+// surrogate, or a character the charset cannot hold, is a MalformedTextError.
+export function encodeToScratch(op, text, charset) {
+  const n = text.length;
+  if (charset === 'ASCII') {
+    // TextEncoder (native) into room for exactly n bytes reads all of the text
+    // only when every character took one byte: then it is ASCII.
+    const bytes = scratchOf(n).subarray(0, n);
+    if (encoder.encodeInto(text, bytes).read !== n) unrepresentable(op, text, NOT_ASCII, 'ASCII', '0x00 to 0x7F');
+    return bytes;
+  }
+  const bytes = scratchOf(4 * n);  // at most 4 bytes per UTF-16 unit
+  const data = bytes === scratch ? scratchData : new DataView(bytes.buffer);
+  const little = charset === 'UTF32LittleEndian';
+  let at = 0;
+  for (let i = 0; i < n; i++, at += 4) {
+    const cp = text.codePointAt(i);
+    if ((cp & 0xFFFFF800) === 0xD800) loneSurrogate(op, text);  // a surrogate without its other half
+    data.setUint32(at, cp, little);
+    if (cp > 0xFFFF) i++;
+  }
+  return bytes.subarray(0, at);
+}
+
+// The bytes of `text` in any charset, in a new Uint8Array (for GuestExchange's input).
+export function encodeText(op, text, charset) {
   switch (charset) {
-    case 'UTF8': return utf8Length(text);
-    case 'UTF16BigEndian': case 'UTF16LittleEndian': return 2 * text.length;
-    default: return 4 * (text.length - surrogatePairs(text));
+    case 'UTF8':
+      checkWellFormed(op, text);
+      return encoder.encode(text);
+    case 'ISOLatin1': {
+      checkLatin1(op, text);
+      const bytes = new Uint8Array(text.length);
+      writeLatin1(bytes, 0, text);
+      return bytes;
+    }
+    case 'UTF16BigEndian': case 'UTF16LittleEndian': {
+      checkWellFormed(op, text);
+      const bytes = new Uint8Array(2 * text.length);
+      writeUTF16(new DataView(bytes.buffer), 0, text, charset === 'UTF16LittleEndian', bytes, 0);
+      return bytes;
+    }
+    default:
+      return encodeToScratch(op, text, charset).slice();
   }
 }
 
@@ -101,47 +183,6 @@ export function utf8Length(text) {
     }
   }
   return n;
-}
-
-function surrogatePairs(text) {
-  let pairs = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 0xD800 && c <= 0xDBFF) pairs++;
-  }
-  return pairs;
-}
-
-// Writes `text`, already measured by encodedLength, into `bytes` (exactly that long).
-export function encodeInto(text, charset, bytes) {
-  switch (charset) {
-    case 'UTF8': case 'ASCII': encoder.encodeInto(text, bytes); return;  // ASCII is its own UTF-8
-    case 'ISOLatin1': for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i); return;
-    case 'UTF16BigEndian': encodeUTF16(text, bytes, false); return;
-    case 'UTF16LittleEndian': encodeUTF16(text, bytes, true); return;
-    case 'UTF32BigEndian': encodeUTF32(text, bytes, false); return;
-    case 'UTF32LittleEndian': encodeUTF32(text, bytes, true); return;
-  }
-}
-
-function encodeUTF16(text, bytes, little) {
-  const n = text.length;
-  if (little === hostIsLittleEndian && (bytes.byteOffset & 1) === 0) {
-    const units = new Uint16Array(bytes.buffer, bytes.byteOffset, n);
-    for (let i = 0; i < n; i++) units[i] = text.charCodeAt(i);
-  } else {
-    const data = new DataView(bytes.buffer, bytes.byteOffset, 2 * n);
-    for (let i = 0; i < n; i++) data.setUint16(2 * i, text.charCodeAt(i), little);
-  }
-}
-
-function encodeUTF32(text, bytes, little) {
-  const data = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
-  for (let i = 0, at = 0; i < text.length; i++, at += 4) {
-    const cp = text.codePointAt(i);
-    data.setUint32(at, cp, little);
-    if (cp > 0xFFFF) i++;
-  }
 }
 
 // ---- reading ---------------------------------------------------------------------
@@ -161,7 +202,9 @@ export function decode(op, bytes, charset, where) {
   switch (charset) {
     case 'UTF8': return decodeUTF8(op, bytes, where);
     case 'ASCII': return decodeASCII(op, bytes, where);
-    case 'ISOLatin1': return fromCodeUnits(bytes);
+    case 'ISOLatin1':
+      return bytes.length >= NATIVE_FROM && NodeBuffer !== null && bytes instanceof NodeBuffer
+        ? bytes.toString('latin1') : fromCodeUnits(bytes);
     case 'UTF16BigEndian': return decodeUTF16(op, bytes, false, where, charset);
     case 'UTF16LittleEndian': return decodeUTF16(op, bytes, true, where, charset);
     case 'UTF32BigEndian': return decodeUTF32(op, bytes, false, where, charset);
@@ -230,11 +273,11 @@ export function utf16FromBytes(bytes, little) {
 
 function decodeUTF32(op, bytes, little, where, charset) {
   if (bytes.length % 4 !== 0) malformed(op, bytes, where, charset, 'a length that is not a multiple of 4');
-  const data = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
   const units = new Uint16Array(bytes.length / 2);  // at most two units per code point
+  const [b0, b1, b2, b3] = little ? [3, 2, 1, 0] : [0, 1, 2, 3];  // byte offsets, most significant first
   let n = 0;
   for (let at = 0; at < bytes.length; at += 4) {
-    const cp = data.getUint32(at, little);
+    const cp = ((bytes[at + b0] << 24) | (bytes[at + b1] << 16) | (bytes[at + b2] << 8) | bytes[at + b3]) >>> 0;
     if (cp < 0xD800) {
       units[n++] = cp;
     } else if (cp <= 0xDFFF) {
@@ -251,8 +294,11 @@ function decodeUTF32(op, bytes, little, where, charset) {
   return fromCodeUnits(units.subarray(0, n));
 }
 
-// A string of the UTF-16 code units (or Latin-1 bytes) in `units`.
+// A string of the UTF-16 code units (or Latin-1 bytes) in `units`, which are
+// well-formed: a native decode where the host's order is little-endian.
+const hostIsLittleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 function fromCodeUnits(units) {
+  if (units instanceof Uint16Array && hostIsLittleEndian && utf16LittleEndian !== null) return utf16LittleEndian.decode(units);
   const CHUNK = 8192;  // fromCharCode.apply takes its arguments on the stack
   if (units.length <= CHUNK) return String.fromCharCode.apply(null, units);
   let text = '';

@@ -7,7 +7,7 @@
 //   guest.call('parse_record', bytes, { result: (view) => readFields(view) });
 import { LinearView, ByteOrder, bufferOf, bytesOf } from './view.mjs';
 import { CheckedLinearView } from './checked.mjs';
-import { Charset, checkCharset, encodedLength } from './charsets.mjs';
+import { Charset, checkCharset, encodeText } from './charsets.mjs';
 import { describe } from './errors.mjs';
 
 // The status codes of docs/host-abi.md.
@@ -97,16 +97,15 @@ export class GuestExchange {
     const x = this.#exports;
 
     // The input, checked and measured before anything is allocated.
-    let text = null, bytes = null, length;
+    let bytes;
     if (typeof input === 'string') {
-      text = input;
-      length = encodedLength(`call(${functionName})`, text, charset);
+      bytes = encodeText(`call(${functionName})`, input, charset);
     } else {
       bytes = bytesOf(`call(${functionName})`, input);
       // Bytes of the guest's own memory are copied first: the allocation may grow (and detach) it.
       if (bytes.buffer === bufferOf(this.#memory)) bytes = bytes.slice();
-      length = bytes.length;
     }
+    const length = bytes.length;
     if (length > MAX_LENGTH) throw new RangeError(`call(${functionName}): ${length} bytes of input do not fit a u32 length`);
 
     // 1. Allocate and write the input (an empty input still needs a block).
@@ -116,9 +115,7 @@ export class GuestExchange {
         'could not allocate the input (OutOfMemory)', { functionName, status: HostStatus.OutOfMemory, statusName: 'OutOfMemory' });
     }
     try {
-      const view = new LinearView(this.#memory, offset, length);
-      if (text !== null) view.writeString(text, charset);
-      else view.writeBytes(bytes);
+      new LinearView(this.#memory, offset, length).writeBytes(bytes);
     } catch (e) {
       x.platform_buffer_free(offset);
       throw e;

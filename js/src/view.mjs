@@ -36,7 +36,8 @@ import {
   BufferUnderflowError, BufferOverflowError, describe, isIndex, badIndex, underflow, overflow,
 } from './errors.mjs';
 import {
-  Charset, checkCharset, encodedLength, encodeInto, decode, decodeUTF8, encoder, isWellFormed, utf8Length,
+  Charset, checkCharset, checkWellFormed, checkLatin1, writeUTF16, writeLatin1, encodeToScratch, decode, decodeUTF8,
+  encoder, utf8Length, NodeBuffer,
 } from './charsets.mjs';
 
 export const ByteOrder = Object.freeze({ BigEndian: 'BigEndian', LittleEndian: 'LittleEndian' });
@@ -49,6 +50,7 @@ const BUFFER = Symbol('buffer');         // the ArrayBuffer DATA is over
 const DATA = Symbol('data');             // DataView over [BASE, BASE + LIMIT) of BUFFER: its bounds are the limit
 const FULL = Symbol('full data');        // DataView over [BASE, BASE + CAPACITY) of BUFFER
 const SPARE = Symbol('spare data');      // the last DataView made for a limit below the capacity, or null
+const BYTES = Symbol('memory bytes');    // a Uint8Array over all of BUFFER, made when first needed, or null
 const BASE = Symbol('base offset');
 const CAPACITY = Symbol('capacity');
 const LIMIT = Symbol('limit');
@@ -94,6 +96,7 @@ function attach(view, buffer) {
   view[BUFFER] = buffer;
   view[FULL] = new DataView(buffer, base, capacity);
   view[SPARE] = null;
+  view[BYTES] = null;
   limitData(view);
 }
 
@@ -158,6 +161,16 @@ function liveBuffer(view) {
 // A Uint8Array over n bytes of the view from index `at`, in the current memory.
 function bytesAt(view, at, n) {
   return new Uint8Array(liveBuffer(view), view[BASE] + at, n);
+}
+
+// A Uint8Array over all of the current memory (indices are linear-memory
+// offsets), kept by the view: on Node a Buffer, whose native text encoders
+// charsets.mjs uses for long text.
+function memoryBytes(view) {
+  const buffer = liveBuffer(view);  // re-attaching resets BYTES
+  const bytes = view[BYTES];
+  if (bytes !== null) return bytes;
+  return (view[BYTES] = NodeBuffer !== null ? NodeBuffer.from(buffer) : new Uint8Array(buffer));
 }
 
 // ---- cold paths: they work out which error to throw --------------------------------
@@ -244,6 +257,7 @@ export class LinearView {
     this[DATA] = data;
     this[FULL] = data;
     this[SPARE] = null;
+    this[BYTES] = null;
     this[BASE] = offset;
     this[CAPACITY] = length;
     this[LIMIT] = length;
@@ -620,7 +634,7 @@ export class LinearView {
     if (typeof text !== 'string') throw new TypeError(`writeString takes a string, got ${typeof text} ${describe(text)}`);
     const p = this[POSITION], room = this[LIMIT] - p;
     if (charset === Charset.UTF8) {
-      if (!isWellFormed(text)) encodedLength('writeString', text, charset);  // throws, naming the surrogate
+      checkWellFormed('writeString', text);
       // Room for the worst case (3 bytes per UTF-16 unit): encode in place.
       if (text.length * 3 <= room) {
         this[POSITION] = p + encoder.encodeInto(text, bytesAt(this, p, room)).written;
@@ -634,9 +648,24 @@ export class LinearView {
       return this;
     }
     checkCharset('writeString', charset);
-    const n = encodedLength('writeString', text, charset);
-    if (n > room) overflow('writeString', n, p, this[LIMIT]);
-    encodeInto(text, charset, bytesAt(this, p, n));
+    const memory = memoryBytes(this);  // first: asking a memory function for its buffer runs user code
+    let n;
+    if (charset === Charset.UTF16BigEndian || charset === Charset.UTF16LittleEndian) {
+      checkWellFormed('writeString', text);
+      n = 2 * text.length;
+      if (n > room) overflow('writeString', n, p, this[LIMIT]);
+      writeUTF16(this[DATA], p, text, charset === Charset.UTF16LittleEndian, memory, this[BASE] + p);
+    } else if (charset === Charset.ISOLatin1) {
+      checkLatin1('writeString', text);
+      n = text.length;
+      if (n > room) overflow('writeString', n, p, this[LIMIT]);
+      writeLatin1(memory, this[BASE] + p, text);
+    } else {
+      const bytes = encodeToScratch('writeString', text, charset);  // ASCII, UTF-32
+      n = bytes.length;
+      if (n > room) overflow('writeString', n, p, this[LIMIT]);
+      memory.set(bytes, this[BASE] + p);
+    }
     this[POSITION] = p + n;
     return this;
   }
@@ -650,8 +679,15 @@ export class LinearView {
     if (charset !== Charset.UTF8) checkCharset('readString', charset);
     const p = this[POSITION];
     if (byteLength > this[LIMIT] - p) underflow('readString', byteLength, p, this[LIMIT]);
-    const bytes = bytesAt(this, p, byteLength);
-    const text = charset === Charset.UTF8 ? decodeUTF8('readString', bytes, p) : decode('readString', bytes, charset, p);
+    let text;
+    if (charset === Charset.UTF8) {
+      text = decodeUTF8('readString', bytesAt(this, p, byteLength), p);
+    } else {
+      // Latin-1 decodes from the memory's Buffer on Node (a native decoder for long text).
+      const start = this[BASE] + p;
+      const bytes = charset === Charset.ISOLatin1 ? memoryBytes(this).subarray(start, start + byteLength) : bytesAt(this, p, byteLength);
+      text = decode('readString', bytes, charset, p);
+    }
     this[POSITION] = p + byteLength;
     return text;
   }
@@ -689,18 +725,36 @@ function arrayRange(op, array, offset, length) {
   return length;
 }
 
-// The elements' bytes as 16- or 32-bit units (8-byte elements as two 32-bit
-// halves): swapping through these moves the exact bits, NaN payloads included,
-// and makes no BigInt. `copy` first when they overlap the view's bytes.
+// Byte-swapping copies, element by element through the view's DataView (one
+// bswap and one load or store each, as fast as a raw DataView loop). Elements
+// are moved as unsigned units of their size, so every bit survives: 8-byte
+// elements as two 32-bit halves (no BigInt is made), Float32 as its bits
+// (a float read as a Number would quieten a signalling NaN). Float64 moves as
+// a double where the engine keeps NaN bits through a DataView (V8 does).
+const float64KeepsNaNBits = (() => {
+  const bits = new Uint32Array([0x00000001, 0x7ff00000]);  // a signalling NaN with a payload
+  const data = new DataView(new ArrayBuffer(8));
+  data.setFloat64(0, new Float64Array(bits.buffer)[0], true);
+  return data.getUint32(0, true) === bits[0] && data.getUint32(4, true) === bits[1];
+})();
+
+// The elements as the typed array a kernel takes: the array itself (or a
+// subarray) where each element is exact as a Number, else unsigned units of
+// its bits; from a copy when they overlap the view's bytes.
 function unitsOf(array, first, count, size, copy) {
-  const Units = size === 2 ? Uint16Array : Uint32Array;
-  const n = size === 2 ? count : count * (size / 4);
+  const Type = array.constructor;
+  if (!copy && (Type === Int32Array || Type === Uint32Array || Type === Int16Array || Type === Uint16Array ||
+      (Type === Float64Array && float64KeepsNaNBits))) {
+    return first === 0 && count === array.length ? array : array.subarray(first, first + count);
+  }
   let buffer = array.buffer, at = array.byteOffset + first * size;
   if (copy) {
     buffer = new Uint8Array(buffer, at, count * size).slice().buffer;
     at = 0;
   }
-  return new Units(buffer, at, n);
+  if (size === 2) return new Uint16Array(buffer, at, count);
+  if (Type === Float64Array && float64KeepsNaNBits) return new Float64Array(buffer, at, count);
+  return new Uint32Array(buffer, at, count * (size / 4));
 }
 
 function overlaps(array, first, count, size, buffer, start, end) {
@@ -709,36 +763,75 @@ function overlaps(array, first, count, size, buffer, start, end) {
   return from < end && start < from + count * size;
 }
 
-// Stores `units` at index `at` of the view's DataView, each element in the view's order.
-function storeUnits(data, at, units, size, little) {
+// Each kernel: one loop per byte order, so the flag is a constant inside it.
+function store16(data, p, units, little) {
   const n = units.length;
-  if (size === 2) {
-    for (let i = 0; i < n; i++) data.setUint16(at + 2 * i, units[i], little);
-  } else if (size === 4) {
-    for (let i = 0; i < n; i++) data.setUint32(at + 4 * i, units[i], little);
-  } else {
-    // 8-byte elements: the low half's index within each pair of units, by host order.
-    const lo = hostIsLittleEndian ? 0 : 1, hi = 1 - lo, first = little ? lo : hi, second = little ? hi : lo;
-    for (let i = 0; i < n; i += 2) {
-      data.setUint32(at + 4 * i, units[i + first], little);
-      data.setUint32(at + 4 * i + 4, units[i + second], little);
-    }
-  }
+  if (little) for (let i = 0; i < n; i++, p += 2) data.setUint16(p, units[i], true);
+  else for (let i = 0; i < n; i++, p += 2) data.setUint16(p, units[i], false);
 }
 
-function loadUnits(data, at, units, size, little) {
+function store32(data, p, units, little) {
   const n = units.length;
-  if (size === 2) {
-    for (let i = 0; i < n; i++) units[i] = data.getUint16(at + 2 * i, little);
-  } else if (size === 4) {
-    for (let i = 0; i < n; i++) units[i] = data.getUint32(at + 4 * i, little);
-  } else {
-    const lo = hostIsLittleEndian ? 0 : 1, hi = 1 - lo, first = little ? lo : hi, second = little ? hi : lo;
-    for (let i = 0; i < n; i += 2) {
-      units[i + first] = data.getUint32(at + 4 * i, little);
-      units[i + second] = data.getUint32(at + 4 * i + 4, little);
-    }
-  }
+  if (little) for (let i = 0; i < n; i++, p += 4) data.setUint32(p, units[i], true);
+  else for (let i = 0; i < n; i++, p += 4) data.setUint32(p, units[i], false);
+}
+
+function storeFloat64(data, p, values, little) {
+  const n = values.length;
+  if (little) for (let i = 0; i < n; i++, p += 8) data.setFloat64(p, values[i], true);
+  else for (let i = 0; i < n; i++, p += 8) data.setFloat64(p, values[i], false);
+}
+
+// 8-byte elements as pairs of 32-bit halves: `low` is the index of the low half in each pair (by host order).
+const low = hostIsLittleEndian ? 0 : 1, high = 1 - low;
+function store64(data, p, units, little) {
+  const n = units.length;
+  if (little) for (let i = 0; i < n; i += 2, p += 8) { data.setUint32(p, units[i + low], true); data.setUint32(p + 4, units[i + high], true); }
+  else for (let i = 0; i < n; i += 2, p += 8) { data.setUint32(p, units[i + high], false); data.setUint32(p + 4, units[i + low], false); }
+}
+
+function load16(data, p, units, little) {
+  const n = units.length;
+  if (little) for (let i = 0; i < n; i++, p += 2) units[i] = data.getUint16(p, true);
+  else for (let i = 0; i < n; i++, p += 2) units[i] = data.getUint16(p, false);
+}
+
+function load32(data, p, units, little) {
+  const n = units.length;
+  if (little) for (let i = 0; i < n; i++, p += 4) units[i] = data.getUint32(p, true);
+  else for (let i = 0; i < n; i++, p += 4) units[i] = data.getUint32(p, false);
+}
+
+function loadFloat64(data, p, values, little) {
+  const n = values.length;
+  if (little) for (let i = 0; i < n; i++, p += 8) values[i] = data.getFloat64(p, true);
+  else for (let i = 0; i < n; i++, p += 8) values[i] = data.getFloat64(p, false);
+}
+
+function load64(data, p, units, little) {
+  const n = units.length;
+  if (little) for (let i = 0; i < n; i += 2, p += 8) { units[i + low] = data.getUint32(p, true); units[i + high] = data.getUint32(p + 4, true); }
+  else for (let i = 0; i < n; i += 2, p += 8) { units[i + high] = data.getUint32(p, false); units[i + low] = data.getUint32(p + 4, false); }
+}
+
+function storeUnits(data, p, units, size, little) {
+  if (size === 2) store16(data, p, units, little);
+  else if (size === 4) store32(data, p, units, little);
+  else if (units.BYTES_PER_ELEMENT === 8) storeFloat64(data, p, units, little);
+  else store64(data, p, units, little);
+}
+
+function loadUnits(data, p, units, size, little) {
+  if (size === 2) load16(data, p, units, little);
+  else if (size === 4) load32(data, p, units, little);
+  else if (units.BYTES_PER_ELEMENT === 8) loadFloat64(data, p, units, little);
+  else load64(data, p, units, little);
+}
+
+// The bytes of elements first .. first + count of `array` (the array itself when it is all of a Uint8Array).
+function elementBytes(array, first, count, size) {
+  if (array instanceof Uint8Array && first === 0 && count === array.length) return array;
+  return new Uint8Array(array.buffer, array.byteOffset + first * size, count * size);
 }
 
 // Writes `length` elements of `array` from index `srcOffset` at the view's
@@ -752,12 +845,12 @@ export function writeFromJsArray(view, array, srcOffset = 0, length = undefined)
   length = arrayRange('writeFromJsArray', array, srcOffset, length);
   const size = array.BYTES_PER_ELEMENT, n = length * size, p = view[POSITION];
   if (n > view[LIMIT] - p) overflow('writeFromJsArray', n, p, view[LIMIT]);
-  const buffer = liveBuffer(view), start = view[BASE] + p;
+  const memory = memoryBytes(view), start = view[BASE] + p;
   if (size === 1 || view[LITTLE] === hostIsLittleEndian) {
     // The host's order is the view's: a plain copy (set() copies overlapping bytes correctly).
-    new Uint8Array(buffer, start, n).set(new Uint8Array(array.buffer, array.byteOffset + srcOffset * size, n));
+    memory.set(elementBytes(array, srcOffset, length, size), start);
   } else {
-    const copy = overlaps(array, srcOffset, length, size, buffer, start, start + n);
+    const copy = overlaps(array, srcOffset, length, size, memory.buffer, start, start + n);
     storeUnits(view[DATA], p, unitsOf(array, srcOffset, length, size, copy), size, view[LITTLE]);
   }
   view[POSITION] = p + n;
@@ -773,14 +866,14 @@ export function readToJsArray(view, array, dstOffset = 0, length = undefined) {
   length = arrayRange('readToJsArray', array, dstOffset, length);
   const size = array.BYTES_PER_ELEMENT, n = length * size, p = view[POSITION];
   if (n > view[LIMIT] - p) underflow('readToJsArray', n, p, view[LIMIT]);
-  const buffer = liveBuffer(view), start = view[BASE] + p;
-  const target = new Uint8Array(array.buffer, array.byteOffset + dstOffset * size, n);
+  const memory = memoryBytes(view), start = view[BASE] + p;
   if (size === 1 || view[LITTLE] === hostIsLittleEndian) {
-    target.set(new Uint8Array(buffer, start, n));
-  } else if (overlaps(array, dstOffset, length, size, buffer, start, start + n)) {
-    const units = unitsOf(new Uint8Array(n), 0, length, size, false);
-    loadUnits(view[DATA], p, units, size, view[LITTLE]);
-    target.set(new Uint8Array(units.buffer, 0, n));
+    elementBytes(array, dstOffset, length, size).set(memory.subarray(start, start + n));
+  } else if (overlaps(array, dstOffset, length, size, memory.buffer, start, start + n)) {
+    // Into a scratch array first, then over the overlapping elements.
+    const scratch = new array.constructor(length);
+    loadUnits(view[DATA], p, unitsOf(scratch, 0, length, size, false), size, view[LITTLE]);
+    elementBytes(array, dstOffset, length, size).set(new Uint8Array(scratch.buffer));
   } else {
     loadUnits(view[DATA], p, unitsOf(array, dstOffset, length, size, false), size, view[LITTLE]);
   }

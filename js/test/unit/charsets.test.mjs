@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import {
   Charset, BufferOverflowError, BufferUnderflowError, MalformedTextError,
 } from '../../src/index.mjs';
-import { utf16FromBytes } from '../../src/charsets.mjs';
+import { utf16FromBytes, writeUTF16, writeLatin1, decode } from '../../src/charsets.mjs';
 import { canaryMemory, snapshot, bytesAt, hex, fromHex, makeView, CANARY } from '../support.mjs';
 
 const ALL = Object.values(Charset);
@@ -300,5 +300,26 @@ test('text in shared memory, every charset', () => {
     const n = view.position();
     view.position(0);
     assert.equal(view.readString(n, charset), text, charset);
+  }
+});
+
+test('long text: Node\'s native Buffer encoders and the portable loops write the same bytes', () => {
+  const random = xorshift(777);
+  for (const length of [511, 512, 5000]) {
+    const text = randomText(random, 'UTF16BigEndian', length);
+    const latin = randomText(random, 'ISOLatin1', length);
+    for (const little of [false, true]) {
+      const plain = new Uint8Array(2 * text.length + 3), native = Buffer.alloc(2 * text.length + 3);
+      writeUTF16(new DataView(plain.buffer), 3, text, little, plain, 3);
+      writeUTF16(new DataView(native.buffer, native.byteOffset, native.length), 3, text, little, native, 3);
+      assert.ok(Buffer.compare(plain, native) === 0, `UTF-16 ${little ? 'LE' : 'BE'}, ${length} units`);
+      assert.equal(hex(plain.subarray(3)), hex(referenceEncode(text, little ? 'UTF16LittleEndian' : 'UTF16BigEndian')));
+    }
+    const plain = new Uint8Array(latin.length + 1), native = Buffer.alloc(latin.length + 1);
+    writeLatin1(plain, 1, latin);
+    writeLatin1(native, 1, latin);
+    assert.ok(Buffer.compare(plain, native) === 0, `Latin-1, ${length} characters`);
+    assert.equal(decode('t', native.subarray(1), 'ISOLatin1', 0), latin);
+    assert.equal(decode('t', plain.subarray(1), 'ISOLatin1', 0), latin);
   }
 });
