@@ -726,11 +726,12 @@ function arrayRange(op, array, offset, length) {
 }
 
 // Byte-swapping copies, element by element through the view's DataView (one
-// bswap and one load or store each, as fast as a raw DataView loop). Elements
-// are moved as unsigned units of their size, so every bit survives: 8-byte
-// elements as two 32-bit halves (no BigInt is made), Float32 as its bits
-// (a float read as a Number would quieten a signalling NaN). Float64 moves as
-// a double where the engine keeps NaN bits through a DataView (V8 does).
+// bswap and one load or store each, as a raw DataView loop does). Every bit
+// survives: 16- and 32-bit integers move as themselves, Float64 too where the
+// engine keeps NaN bits through a DataView (V8 does); other elements move as
+// unsigned units of their bits: 8-byte ones as two 32-bit halves (no BigInt
+// is made), Float32 as its bits (a float read as a Number would quieten a
+// signalling NaN).
 const float64KeepsNaNBits = (() => {
   const bits = new Uint32Array([0x00000001, 0x7ff00000]);  // a signalling NaN with a payload
   const data = new DataView(new ArrayBuffer(8));
@@ -763,69 +764,102 @@ function overlaps(array, first, count, size, buffer, start, end) {
   return from < end && start < from + count * size;
 }
 
-// Each kernel: one loop per byte order, so the flag is a constant inside it.
-function store16(data, p, units, little) {
-  const n = units.length;
-  if (little) for (let i = 0; i < n; i++, p += 2) data.setUint16(p, units[i], true);
-  else for (let i = 0; i < n; i++, p += 2) data.setUint16(p, units[i], false);
+// Each kernel takes one typed array type only (so its loads and stores stay
+// monomorphic whatever mix of arrays the program uses) and has one loop per
+// byte order (so the flag is a constant inside it).
+function storeInt16(data, p, a, little) {
+  const n = a.length;
+  if (little) for (let i = 0; i < n; i++, p += 2) data.setInt16(p, a[i], true);
+  else for (let i = 0; i < n; i++, p += 2) data.setInt16(p, a[i], false);
 }
 
-function store32(data, p, units, little) {
-  const n = units.length;
-  if (little) for (let i = 0; i < n; i++, p += 4) data.setUint32(p, units[i], true);
-  else for (let i = 0; i < n; i++, p += 4) data.setUint32(p, units[i], false);
+function loadInt16(data, p, a, little) {
+  const n = a.length;
+  if (little) for (let i = 0; i < n; i++, p += 2) a[i] = data.getInt16(p, true);
+  else for (let i = 0; i < n; i++, p += 2) a[i] = data.getInt16(p, false);
 }
 
-function storeFloat64(data, p, values, little) {
-  const n = values.length;
-  if (little) for (let i = 0; i < n; i++, p += 8) data.setFloat64(p, values[i], true);
-  else for (let i = 0; i < n; i++, p += 8) data.setFloat64(p, values[i], false);
+function storeUint16(data, p, a, little) {
+  const n = a.length;
+  if (little) for (let i = 0; i < n; i++, p += 2) data.setUint16(p, a[i], true);
+  else for (let i = 0; i < n; i++, p += 2) data.setUint16(p, a[i], false);
+}
+
+function loadUint16(data, p, a, little) {
+  const n = a.length;
+  if (little) for (let i = 0; i < n; i++, p += 2) a[i] = data.getUint16(p, true);
+  else for (let i = 0; i < n; i++, p += 2) a[i] = data.getUint16(p, false);
+}
+
+function storeInt32(data, p, a, little) {
+  const n = a.length;
+  if (little) for (let i = 0; i < n; i++, p += 4) data.setInt32(p, a[i], true);
+  else for (let i = 0; i < n; i++, p += 4) data.setInt32(p, a[i], false);
+}
+
+function loadInt32(data, p, a, little) {
+  const n = a.length;
+  if (little) for (let i = 0; i < n; i++, p += 4) a[i] = data.getInt32(p, true);
+  else for (let i = 0; i < n; i++, p += 4) a[i] = data.getInt32(p, false);
+}
+
+function storeUint32(data, p, a, little) {
+  const n = a.length;
+  if (little) for (let i = 0; i < n; i++, p += 4) data.setUint32(p, a[i], true);
+  else for (let i = 0; i < n; i++, p += 4) data.setUint32(p, a[i], false);
+}
+
+function loadUint32(data, p, a, little) {
+  const n = a.length;
+  if (little) for (let i = 0; i < n; i++, p += 4) a[i] = data.getUint32(p, true);
+  else for (let i = 0; i < n; i++, p += 4) a[i] = data.getUint32(p, false);
+}
+
+function storeFloat64(data, p, a, little) {
+  const n = a.length;
+  if (little) for (let i = 0; i < n; i++, p += 8) data.setFloat64(p, a[i], true);
+  else for (let i = 0; i < n; i++, p += 8) data.setFloat64(p, a[i], false);
+}
+
+function loadFloat64(data, p, a, little) {
+  const n = a.length;
+  if (little) for (let i = 0; i < n; i++, p += 8) a[i] = data.getFloat64(p, true);
+  else for (let i = 0; i < n; i++, p += 8) a[i] = data.getFloat64(p, false);
 }
 
 // 8-byte elements as pairs of 32-bit halves: `low` is the index of the low half in each pair (by host order).
 const low = hostIsLittleEndian ? 0 : 1, high = 1 - low;
-function store64(data, p, units, little) {
+function storePairs(data, p, units, little) {
   const n = units.length;
   if (little) for (let i = 0; i < n; i += 2, p += 8) { data.setUint32(p, units[i + low], true); data.setUint32(p + 4, units[i + high], true); }
   else for (let i = 0; i < n; i += 2, p += 8) { data.setUint32(p, units[i + high], false); data.setUint32(p + 4, units[i + low], false); }
 }
 
-function load16(data, p, units, little) {
-  const n = units.length;
-  if (little) for (let i = 0; i < n; i++, p += 2) units[i] = data.getUint16(p, true);
-  else for (let i = 0; i < n; i++, p += 2) units[i] = data.getUint16(p, false);
-}
-
-function load32(data, p, units, little) {
-  const n = units.length;
-  if (little) for (let i = 0; i < n; i++, p += 4) units[i] = data.getUint32(p, true);
-  else for (let i = 0; i < n; i++, p += 4) units[i] = data.getUint32(p, false);
-}
-
-function loadFloat64(data, p, values, little) {
-  const n = values.length;
-  if (little) for (let i = 0; i < n; i++, p += 8) values[i] = data.getFloat64(p, true);
-  else for (let i = 0; i < n; i++, p += 8) values[i] = data.getFloat64(p, false);
-}
-
-function load64(data, p, units, little) {
+function loadPairs(data, p, units, little) {
   const n = units.length;
   if (little) for (let i = 0; i < n; i += 2, p += 8) { units[i + low] = data.getUint32(p, true); units[i + high] = data.getUint32(p + 4, true); }
   else for (let i = 0; i < n; i += 2, p += 8) { units[i + high] = data.getUint32(p, false); units[i + low] = data.getUint32(p + 4, false); }
 }
 
-function storeUnits(data, p, units, size, little) {
-  if (size === 2) store16(data, p, units, little);
-  else if (size === 4) store32(data, p, units, little);
-  else if (units.BYTES_PER_ELEMENT === 8) storeFloat64(data, p, units, little);
-  else store64(data, p, units, little);
+// `elements` as unitsOf made them; `size` is the original element size (8 with a Uint32Array: pairs).
+function storeElements(data, p, elements, size, little) {
+  switch (elements.constructor) {
+    case Int16Array: storeInt16(data, p, elements, little); break;
+    case Uint16Array: storeUint16(data, p, elements, little); break;
+    case Int32Array: storeInt32(data, p, elements, little); break;
+    case Float64Array: storeFloat64(data, p, elements, little); break;
+    default: if (size === 8) storePairs(data, p, elements, little); else storeUint32(data, p, elements, little);
+  }
 }
 
-function loadUnits(data, p, units, size, little) {
-  if (size === 2) load16(data, p, units, little);
-  else if (size === 4) load32(data, p, units, little);
-  else if (units.BYTES_PER_ELEMENT === 8) loadFloat64(data, p, units, little);
-  else load64(data, p, units, little);
+function loadElements(data, p, elements, size, little) {
+  switch (elements.constructor) {
+    case Int16Array: loadInt16(data, p, elements, little); break;
+    case Uint16Array: loadUint16(data, p, elements, little); break;
+    case Int32Array: loadInt32(data, p, elements, little); break;
+    case Float64Array: loadFloat64(data, p, elements, little); break;
+    default: if (size === 8) loadPairs(data, p, elements, little); else loadUint32(data, p, elements, little);
+  }
 }
 
 // The bytes of elements first .. first + count of `array` (the array itself when it is all of a Uint8Array).
@@ -851,7 +885,7 @@ export function writeFromJsArray(view, array, srcOffset = 0, length = undefined)
     memory.set(elementBytes(array, srcOffset, length, size), start);
   } else {
     const copy = overlaps(array, srcOffset, length, size, memory.buffer, start, start + n);
-    storeUnits(view[DATA], p, unitsOf(array, srcOffset, length, size, copy), size, view[LITTLE]);
+    storeElements(view[DATA], p, unitsOf(array, srcOffset, length, size, copy), size, view[LITTLE]);
   }
   view[POSITION] = p + n;
   return view;
@@ -872,10 +906,10 @@ export function readToJsArray(view, array, dstOffset = 0, length = undefined) {
   } else if (overlaps(array, dstOffset, length, size, memory.buffer, start, start + n)) {
     // Into a scratch array first, then over the overlapping elements.
     const scratch = new array.constructor(length);
-    loadUnits(view[DATA], p, unitsOf(scratch, 0, length, size, false), size, view[LITTLE]);
+    loadElements(view[DATA], p, unitsOf(scratch, 0, length, size, false), size, view[LITTLE]);
     elementBytes(array, dstOffset, length, size).set(new Uint8Array(scratch.buffer));
   } else {
-    loadUnits(view[DATA], p, unitsOf(array, dstOffset, length, size, false), size, view[LITTLE]);
+    loadElements(view[DATA], p, unitsOf(array, dstOffset, length, size, false), size, view[LITTLE]);
   }
   view[POSITION] = p + n;
   return array;
