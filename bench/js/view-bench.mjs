@@ -13,22 +13,10 @@
 // keeps a view or a DataView in a module-level const does; the subjects of one
 // benchmark run in alternating rounds and each keeps its best round (CPU
 // time), so load from other processes affects them alike.
-import { writeFileSync } from 'node:fs';
-import os from 'node:os';
 import { LinearView, CheckedLinearView, writeFromJsArray, readToJsArray } from '../../js/src/index.mjs';
+import { parseOptions, resultRow, writeReport } from './common.mjs';
 
-const options = { minTime: 0.5, filter: /./, format: 'console', out: '' };
-for (const arg of process.argv.slice(2)) {
-  const [flag, value = ''] = arg.split(/=(.*)/s);
-  if (flag === '--benchmark_min_time') options.minTime = parseFloat(value.replace(/s$/, ''));
-  else if (flag === '--benchmark_filter') options.filter = new RegExp(value);
-  else if (flag === '--benchmark_format') options.format = value;
-  else if (flag === '--benchmark_out') options.out = value;
-  else {
-    console.error(`view-bench: unrecognized flag ${arg}`);
-    process.exit(1);
-  }
-}
+const options = parseOptions('view-bench');
 
 // ---- the memory and the subjects ------------------------------------------------------
 const KB = 1024;
@@ -301,11 +289,7 @@ for (const { name: base, target, subjects } of benchmarks) {
   }
   for (const run of runs) {
     const name = `${base}/${run.subject}`;
-    results.push({
-      name, family_index: family, per_family_instance_index: 0, run_name: name, run_type: 'iteration',
-      repetitions: 1, repetition_index: 0, threads: 1, iterations: run.iterations,
-      real_time: run.bestReal * 1e9, cpu_time: run.best * 1e9, time_unit: 'ns', label: target ? 'target' : 'info',
-    });
+    results.push(resultRow(name, family, run.iterations, run.bestReal * 1e9, run.best * 1e9, target ? 'target' : 'info'));
     if (options.format === 'console') {
       const cell = (t) => `${(t * 1e9).toFixed(1).padStart(12)} ns`;
       const ratio = run === runs[0] ? '' : `   LinearView/this ${(run.best / runs[0].best).toFixed(2)}x`;
@@ -315,14 +299,4 @@ for (const { name: base, target, subjects } of benchmarks) {
   family++;
 }
 
-const report = {
-  context: {
-    date: new Date().toISOString(), host_name: os.hostname(), executable: `node ${process.version} ${process.argv[1]}`,
-    num_cpus: os.cpus().length, mhz_per_cpu: os.cpus()[0]?.speed ?? 0, cpu_scaling_enabled: false,
-    caches: [], load_avg: os.loadavg(), library_build_type: 'release', sink,
-  },
-  benchmarks: results,
-};
-const json = JSON.stringify(report, null, 2) + '\n';
-if (options.format === 'json') process.stdout.write(json);
-if (options.out) writeFileSync(options.out, json);
+writeReport(options, results, sink);

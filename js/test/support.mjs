@@ -1,6 +1,7 @@
 // Helpers shared by the tests: hex dumps, canary-filled memories, and the view
 // factory that runs the whole suite in checked mode when
 // PLATFORM_BUFFER_CHECKED=1 (ctest's js_unit_checked and js_interop_checked).
+import assert from 'node:assert/strict';
 import { LinearView, CheckedLinearView } from '../src/index.mjs';
 
 export const ORDERS = ['BigEndian', 'LittleEndian'];
@@ -60,4 +61,15 @@ export function bytesAt(memory, offset, length) {
 // The whole memory, to check a failed operation changed nothing.
 export function snapshot(memory) {
   return new Uint8Array(memory.buffer).slice();
+}
+
+// Runs `fn`, which must throw as `expected` says (a class, a RegExp or a
+// validation function, as assert.throws takes), and checks that neither the
+// memory nor the view's cursors changed.
+export function assertNoEffect(memory, view, fn, expected) {
+  const before = snapshot(memory);
+  const cursors = [view.position(), view.limit(), view.capacity()];
+  assert.throws(fn, expected);
+  assert.deepEqual([view.position(), view.limit(), view.capacity()], cursors, 'cursors unchanged');
+  assert.ok(Buffer.compare(before, snapshot(memory)) === 0, 'memory unchanged');
 }

@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import {
   GuestExchange, GuestCallError, HostStatus, LinearView, MalformedTextError, BufferUnderflowError,
 } from '../../src/index.mjs';
+import { App, leb128, record, readFields } from '../../../examples/host-exchange/formats.mjs';
 
 const wasmPath = process.env.PLATFORM_BUFFER_HOST_EXCHANGE_WASM;
 if (!wasmPath) {
@@ -16,8 +17,8 @@ if (!wasmPath) {
 }
 const module = await WebAssembly.compile(await readFile(wasmPath));
 
-// The guest's application codes (guest.cpp).
-const APP = { 256: 'MalformedText', 257: 'Truncated', 258: 'BadMagic', 259: 'UnknownType', 260: 'TooLarge' };
+// The guest's application codes, by code.
+const APP = Object.fromEntries(Object.entries(App).map(([name, code]) => [code, name]));
 
 // A fresh guest. It imports WASI only for its error handler's output, which these calls never reach.
 async function guest() {
@@ -29,46 +30,6 @@ async function guest() {
   instance.exports._initialize();
   const x = instance.exports;
   return { x, stats: () => ({ bytesInUse: x.platform_buffer_bytes_in_use() >>> 0, liveBlocks: x.platform_buffer_live_blocks() >>> 0 }) };
-}
-
-function leb128(n) {
-  const out = [];
-  do {
-    let b = n & 0x7f;
-    n = Math.floor(n / 128);
-    if (n > 0) b |= 0x80;
-    out.push(b);
-  } while (n > 0);
-  return out;
-}
-
-// The record format of parse_record (guest.cpp), big-endian.
-function record(fields) {
-  const view = new LinearView(() => new ArrayBuffer(1024), 0, 1024);  // a scratch view: no wasm needed
-  view.writeUInt(0x50425231).writeUShort(fields.length);
-  for (const { tag, type, value } of fields) {
-    view.writeUByte(tag).writeUByte(type);
-    if (type === 1) view.writeInt(value);
-    else if (type === 2) view.writeLong(value);
-    else if (type === 3) view.writeDouble(value);
-    else {
-      const bytes = new TextEncoder().encode(value);
-      view.writeUShort(bytes.length).writeBytes(bytes);
-    }
-  }
-  return view.resetForRead().readByteArray(view.limit());
-}
-
-// parse_record's result, read in place through the LinearView the exchange lends.
-function readFields(view) {
-  const fields = [];
-  for (let n = view.readUnsignedInt(); n > 0; n--) {
-    const tag = view.readUnsignedByte(), type = view.readUnsignedByte();
-    const value = type === 3 ? view.readDouble() : type === 4 ? view.readString(view.readUnsignedInt()) : view.readLong();
-    fields.push({ tag, type, value });
-  }
-  assert.equal(view.remaining(), 0);
-  return fields;
 }
 
 test('strings and bytes in, bytes or a string out', async () => {
@@ -145,7 +106,8 @@ test('failures become a GuestCallError naming the status; the input is the guest
   expectFailure(() => named.call('reverse_text', 'héllo', { charset: 'ISOLatin1' }), 256, 'MalformedText', /256/);
   expectFailure(() => named.call('parse_record', Uint8Array.of(1, 2)), 257, 'Truncated', /Truncated/);
   expectFailure(() => named.call('parse_record', Uint8Array.of(0, 0, 0, 0, 0, 0)), 258, 'BadMagic', /BadMagic/);
-  expectFailure(() => named.call('parse_record', record([{ tag: 1, type: 9, value: 0 }]).subarray(0, 8)), 259, 'UnknownType', /UnknownType/);
+  expectFailure(() => named.call('parse_record', record([{ tag: 9, type: 1, value: 1 }]).map((b, i) => (i === 7 ? 77 : b))), 259,
+    'UnknownType', /UnknownType/);  // field type 77
   expectFailure(() => named.call('expand_runs', Uint8Array.of(0xff, 0xff, 0xff, 0xff, 0x7f, 1)), 260, 'TooLarge', /TooLarge/);
   assert.equal(named.statusName(HostStatus.TooLong), 'TooLong');
   assert.equal(named.statusName(HostStatus.InvalidInput), 'InvalidInput');

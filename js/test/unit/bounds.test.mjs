@@ -5,16 +5,8 @@ import assert from 'node:assert/strict';
 import {
   LinearView, BufferOverflowError, BufferUnderflowError, writeFromJsArray, readToJsArray,
 } from '../../src/index.mjs';
-import { canaryMemory, snapshot, bytesAt, hex, makeView } from '../support.mjs';
+import { canaryMemory, snapshot, bytesAt, hex, makeView, assertNoEffect } from '../support.mjs';
 
-// Runs `fn`, which must throw `type`, and checks that neither memory nor the view's cursors changed.
-function assertNoEffect(memory, view, fn, type) {
-  const before = snapshot(memory);
-  const cursors = [view.position(), view.limit(), view.capacity()];
-  assert.throws(fn, type);
-  assert.deepEqual([view.position(), view.limit(), view.capacity()], cursors, 'cursors unchanged');
-  assert.ok(Buffer.compare(before, snapshot(memory)) === 0, 'memory unchanged');
-}
 
 test('a new view: position 0, limit = capacity = length', () => {
   const view = makeView(canaryMemory(), 16, 32);

@@ -7,15 +7,8 @@ import assert from 'node:assert/strict';
 import {
   BufferOverflowError, BufferUnderflowError, writeFromJsArray, readToJsArray,
 } from '../../src/index.mjs';
-import { ORDERS, canaryMemory, snapshot, bytesAt, hex, makeView } from '../support.mjs';
+import { ORDERS, canaryMemory, snapshot, bytesAt, hex, makeView, assertNoEffect } from '../support.mjs';
 
-function assertNoEffect(memory, view, fn, check) {
-  const before = snapshot(memory);
-  const cursors = [view.position(), view.limit(), view.capacity()];
-  assert.throws(fn, check);
-  assert.deepEqual([view.position(), view.limit(), view.capacity()], cursors, 'cursors unchanged');
-  assert.ok(Buffer.compare(before, snapshot(memory)) === 0, 'memory unchanged');
-}
 
 // Every access kind at the edge of the current limit: the last that fits, and one byte past.
 function checkLimit(memory, view) {
