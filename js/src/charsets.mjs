@@ -7,8 +7,8 @@
 // U+FEFF like any other character.
 //
 // The view (view.mjs) checks bounds and moves its position; the functions here
-// only measure, encode into and decode from a Uint8Array of exactly the right
-// length, so they never see a byte outside the operation.
+// check text, encode it where the view says (after the view checked the room),
+// and decode a Uint8Array of exactly the bytes to read.
 import { MalformedTextError, describe } from './errors.mjs';
 
 export const Charset = Object.freeze({
@@ -27,6 +27,8 @@ export function checkCharset(op, charset) {
     throw new RangeError(`${op}: unknown charset ${describe(charset)}; one of ${NAMES.join(', ')}`);
   }
 }
+
+const hostIsLittleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 export const encoder = new TextEncoder();
 // ignoreBOM: a leading U+FEFF is text like any other, as on the C++ side.
@@ -313,7 +315,6 @@ function decodeUTF32(op, bytes, little, where, charset) {
 
 // A string of the UTF-16 code units (or Latin-1 bytes) in `units`, which are
 // well-formed: a native decode where the host's order is little-endian.
-const hostIsLittleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 function fromCodeUnits(units) {
   if (units instanceof Uint16Array && hostIsLittleEndian && utf16LittleEndian !== null) return utf16LittleEndian.decode(units);
   const CHUNK = 8192;  // fromCharCode.apply takes its arguments on the stack
