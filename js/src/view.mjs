@@ -900,10 +900,10 @@ export function readToJsArray(view, array, dstOffset = 0, length = undefined) {
   length = arrayRange('readToJsArray', array, dstOffset, length);
   const size = array.BYTES_PER_ELEMENT, n = length * size, p = view[POSITION];
   if (n > view[LIMIT] - p) underflow('readToJsArray', n, p, view[LIMIT]);
-  const memory = memoryBytes(view), start = view[BASE] + p;
+  const buffer = liveBuffer(view), start = view[BASE] + p;
   if (size === 1 || view[LITTLE] === hostIsLittleEndian) {
-    elementBytes(array, dstOffset, length, size).set(memory.subarray(start, start + n));
-  } else if (overlaps(array, dstOffset, length, size, memory.buffer, start, start + n)) {
+    elementBytes(array, dstOffset, length, size).set(new Uint8Array(buffer, start, n));
+  } else if (overlaps(array, dstOffset, length, size, buffer, start, start + n)) {
     // Into a scratch array first, then over the overlapping elements.
     const scratch = new array.constructor(length);
     loadElements(view[DATA], p, unitsOf(scratch, 0, length, size, false), size, view[LITTLE]);
