@@ -314,9 +314,11 @@ function decodeUTF32(op, bytes, little, where, charset) {
 }
 
 // A string of the UTF-16 code units (or Latin-1 bytes) in `units`, which are
-// well-formed: a native decode where the host's order is little-endian.
+// well-formed: for long text a native decode where the host's order is little-endian.
 function fromCodeUnits(units) {
-  if (units instanceof Uint16Array && hostIsLittleEndian && utf16LittleEndian !== null) return utf16LittleEndian.decode(units);
+  if (units.length >= NATIVE_FROM && units instanceof Uint16Array && hostIsLittleEndian && utf16LittleEndian !== null) {
+    return utf16LittleEndian.decode(units);
+  }
   const CHUNK = 8192;  // fromCharCode.apply takes its arguments on the stack
   if (units.length <= CHUNK) return String.fromCharCode.apply(null, units);
   let text = '';
