@@ -4,15 +4,15 @@
 // missed by how much. Several files per target are allowed: each benchmark
 // keeps its best run (the least disturbed by other load on the machine).
 //   node bench/report.mjs --out FILE --machine TEXT --compiler TEXT ... \
-//        --native a.json [--native b.json] --wasm c.json --dataview d.json \
+//        --native a.json [--native b.json] --wasm c.json --dataview d.json [--js e.json] \
 //        [--fragmentation native.json] [--fragmentation wasm32.json]   (bench/fragmentation.cpp)
 import { readFileSync, writeFileSync } from 'node:fs';
 
-const args = { native: [], wasm: [], dataview: [], info: [], fragmentation: [] };
+const args = { native: [], wasm: [], dataview: [], info: [], js: [], fragmentation: [] };
 for (let i = 2; i < process.argv.length; i += 2) {
   const key = process.argv[i].replace(/^--/, '');
   const value = process.argv[i + 1];
-  if (['native', 'wasm', 'dataview', 'info', 'fragmentation'].includes(key)) args[key].push(value);
+  if (['native', 'wasm', 'dataview', 'info', 'js', 'fragmentation'].includes(key)) args[key].push(value);
   else args[key] = value;
 }
 
@@ -199,6 +199,45 @@ function fragmentationTable() {
   return lines.join('\n');
 }
 
+// ---- JavaScript: LinearView against raw JavaScript (bench/js/view-bench.mjs) -------------
+// Each js_* benchmark has LinearView and one raw peer (DataView, TextEncoder,
+// TextDecoder, TypedArraySet, ...), measured in alternating rounds of one run;
+// CheckedLinearView and MinimalCursor are there for information. Benchmarks
+// labelled 'target' must reach 0.8x of the raw peer.
+const JS_EXTRA = ['LinearView', 'CheckedLinearView', 'MinimalCursor'];
+function loadJs(files) {
+  const rows = new Map();  // bench -> { target, subjects: Map(subject -> ops) }
+  for (const file of files) {
+    for (const b of JSON.parse(readFileSync(file, 'utf8')).benchmarks) {
+      const [bench, subject] = b.name.split('/');
+      if (!rows.has(bench)) rows.set(bench, { target: b.label === 'target', subjects: new Map() });
+      const ops = perSecond[b.time_unit] / b.cpu_time, subjects = rows.get(bench).subjects;
+      if (!(subjects.get(subject) >= ops)) subjects.set(subject, ops);
+    }
+  }
+  return rows;
+}
+const js = loadJs(args.js);
+const rawPeer = (subjects) => [...subjects.keys()].find((s) => !JS_EXTRA.includes(s));
+for (const [bench, { target, subjects }] of js) {
+  if (!target) continue;
+  const raw = rawPeer(subjects);
+  check('js (Node): LinearView ≥ 0.8x raw JavaScript', `${bench} vs ${raw}`,
+        subjects.get('LinearView') / subjects.get(raw), 0.8);
+}
+
+function jsTable(rows) {
+  const lines = ['| benchmark | raw peer | raw ops/s | LinearView | CheckedLinearView | MinimalCursor | target |',
+                 '|---|---|---:|---:|---:|---:|---|'];
+  const cell = (subjects, s, raw) => (subjects.has(s) ? `${fmt(subjects.get(s))} (${(subjects.get(s) / raw).toFixed(2)}x)` : '');
+  for (const [bench, { target, subjects }] of rows) {
+    const peer = rawPeer(subjects), raw = subjects.get(peer);
+    lines.push(`| ${bench} | ${peer} | ${fmt(raw)} | ${cell(subjects, 'LinearView', raw)} | ` +
+               `${cell(subjects, 'CheckedLinearView', raw)} | ${cell(subjects, 'MinimalCursor', raw)} | ${target ? '≥ 0.8x' : 'info'} |`);
+  }
+  return lines.join('\n');
+}
+
 // ---- the report ------------------------------------------------------------------
 const native = table(load(args.native));
 const dataview = args.dataview.length ? load(args.dataview) : null;
@@ -276,6 +315,16 @@ if (args.wasm.length) {
     }
     out.push('');
   }
+}
+if (js.size) {
+  out.push('## JavaScript (Node): LinearView against raw JavaScript');
+  out.push('');
+  out.push('`bench/js/view-bench.mjs`: ops/s of the same work over the same wasm memory, in parentheses the ratio to the');
+  out.push('raw peer (a DataView with the offset in a local, TextEncoder/TextDecoder, typed-array set). 256 values per op for');
+  out.push('primitives; `MinimalCursor` is a cursor object with no checks at all, the floor for relative access.');
+  out.push('');
+  out.push(jsTable(js));
+  out.push('');
 }
 out.push('## Benchmarks');
 out.push('');

@@ -31,10 +31,11 @@ cmake --build build/bench-wasm32 --target platform_buffer_bench platform_buffer_
 
 flags=(--benchmark_min_time="$MIN_TIME" --benchmark_format=json)
 for run in $(seq 1 "$RUNS"); do
-  echo "== run $run of $RUNS: native, wasm32, DataView (min time ${MIN_TIME}s each)"
+  echo "== run $run of $RUNS: native, wasm32, DataView, LinearView in JS (min time ${MIN_TIME}s each)"
   ./build/bench-native/bench/platform_buffer_bench "${flags[@]}" >"$out/native-$run.json"
   "${NODE[@]}" scripts/wasm-run.mjs build/bench-wasm32/bench/platform_buffer_bench.wasm "${flags[@]}" >"$out/wasm32-$run.json"
   "${NODE[@]}" bench/js/dataview-bench.mjs "${flags[@]}" >"$out/dataview-$run.json"
+  "${NODE[@]}" bench/js/view-bench.mjs "${flags[@]}" >"$out/js-$run.json"
 done
 
 echo "== fragmentation: reserved / peak live, native (with glibc malloc) and wasm32"
@@ -53,4 +54,5 @@ node bench/report.mjs --out bench/RESULTS.md "${info[@]}" \
   $(for f in "$out"/native-*.json; do echo --native "$f"; done) \
   $(for f in "$out"/wasm32-*.json; do echo --wasm "$f"; done) \
   $(for f in "$out"/dataview-*.json; do echo --dataview "$f"; done) \
-  --fragmentation "$out/fragmentation-native.json" --fragmentation "$out/fragmentation-wasm32.json"
+  --fragmentation "$out/fragmentation-native.json" --fragmentation "$out/fragmentation-wasm32.json" \
+  $(for f in "$out"/js-*.json; do echo --js "$f"; done)

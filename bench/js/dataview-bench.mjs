@@ -5,21 +5,9 @@
 // layout, so bench/report.mjs reads it like the C++ results.
 //   node bench/js/dataview-bench.mjs [--benchmark_min_time=0.5] [--benchmark_filter=REGEX]
 //                                    [--benchmark_format=console|json] [--benchmark_out=FILE]
-import { writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { parseOptions, resultRow, writeReport } from './common.mjs';
 
-const options = { minTime: 0.5, filter: /./, format: 'console', out: '' };
-for (const arg of process.argv.slice(2)) {
-  const [flag, value = ''] = arg.split(/=(.*)/s);
-  if (flag === '--benchmark_min_time') options.minTime = parseFloat(value.replace(/s$/, ''));
-  else if (flag === '--benchmark_filter') options.filter = new RegExp(value);
-  else if (flag === '--benchmark_format') options.format = value;
-  else if (flag === '--benchmark_out') options.out = value;
-  else {
-    console.error(`dataview-bench: unrecognized flag ${arg}`);
-    process.exit(1);
-  }
-}
+const options = parseOptions('dataview-bench');
 
 // Results feed this, so that no work is dead; it is printed at the end.
 let sink = 0;
@@ -224,25 +212,11 @@ for (const [bench, run, subject] of runs) {
   if (!options.filter.test(name)) continue;
   const { iterations, ns, cpuNs } = measure(run);
   const real = ns / iterations, cpu = cpuNs / iterations;
-  results.push({
-    name, family_index: family++, per_family_instance_index: 0, run_name: name, run_type: 'iteration',
-    repetitions: 1, repetition_index: 0, threads: 1, iterations,
-    real_time: real, cpu_time: cpu, time_unit: 'ns',
-  });
+  results.push(resultRow(name, family++, iterations, real, cpu));
   if (options.format === 'console') {
     const cell = (t) => `${t.toFixed(1).padStart(12)} ns`;
     console.log(`${name.padEnd(44)} ${cell(real)} ${cell(cpu)} ${String(iterations).padStart(12)}`);
   }
 }
 
-const report = {
-  context: {
-    date: new Date().toISOString(), host_name: os.hostname(), executable: `node ${process.version} ${process.argv[1]}`,
-    num_cpus: os.cpus().length, mhz_per_cpu: os.cpus()[0]?.speed ?? 0, cpu_scaling_enabled: false,
-    caches: [], load_avg: os.loadavg(), library_build_type: 'release', sink,
-  },
-  benchmarks: results,
-};
-const json = JSON.stringify(report, null, 2) + '\n';
-if (options.format === 'json') process.stdout.write(json);
-if (options.out) writeFileSync(options.out, json);
+writeReport(options, results, sink);

@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { WASI } from 'node:wasi';
 
 import { LinearView } from '../../js/src/index.mjs';
+import { leb128, record, readFields } from './formats.mjs';
 
 const wasmPath = process.env.HOST_EXCHANGE_WASM;
 if (!wasmPath) throw new Error('set HOST_EXCHANGE_WASM to the built host_exchange_guest.wasm');
@@ -89,54 +90,6 @@ class Guest {
 
 const utf8 = new TextEncoder();
 const text = (bytes) => new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-
-function leb128(n) {
-  const out = [];
-  do {
-    let b = n & 0x7F;
-    n = Math.floor(n / 128);
-    if (n > 0) b |= 0x80;
-    out.push(b);
-  } while (n > 0);
-  return out;
-}
-
-// The record format of parse_record, big-endian.
-function record(fields) {
-  const parts = [];
-  const header = new DataView(new ArrayBuffer(6));
-  header.setUint32(0, 0x50425231);
-  header.setUint16(4, fields.length);
-  parts.push(new Uint8Array(header.buffer));
-  for (const f of fields) {
-    const body = f.type === 4 ? utf8.encode(f.value) : null;
-    const d = new DataView(new ArrayBuffer(2 + (f.type === 1 ? 4 : f.type === 4 ? 2 + body.length : 8)));
-    d.setUint8(0, f.tag);
-    d.setUint8(1, f.type);
-    if (f.type === 1) d.setInt32(2, f.value);
-    else if (f.type === 2) d.setBigInt64(2, f.value);
-    else if (f.type === 3) d.setFloat64(2, f.value);
-    else { d.setUint16(2, body.length); new Uint8Array(d.buffer).set(body, 4); }
-    parts.push(new Uint8Array(d.buffer));
-  }
-  const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) { all.set(p, at); at += p.length; }
-  return all;
-}
-
-// Reads parse_record's result list through LinearView, as the C++ side wrote it.
-function readFields(view) {
-  const count = view.readUnsignedInt();
-  const fields = [];
-  for (let i = 0; i < count; i++) {
-    const tag = view.readUnsignedByte(), type = view.readUnsignedByte();
-    const value = type === 3 ? view.readDouble() : type === 4 ? view.readString(view.readUnsignedInt()) : view.readLong();
-    fields.push({ tag, type, value });
-  }
-  assert.equal(view.remaining(), 0);
-  return fields;
-}
 
 test('reverse_text reverses by code point and rejects malformed UTF-8', async () => {
   const g = await Guest.create();

@@ -181,7 +181,27 @@ function orderChecks(order) {
   ];
 }
 
+// Text a charset can hold: short, and long enough for the engine's native paths.
+const CHARSET_TEXT = {
+  UTF8: 'zero-copy ✓ 𝄞 ü', UTF16BigEndian: 'añb😀 日本', UTF16LittleEndian: 'añb😀 日本', UTF32BigEndian: '𝄞x\u{10FFFF}',
+  UTF32LittleEndian: 'é😀', ASCII: 'plain ascii ~', ISOLatin1: 'Grüße, señor ¿¡ÿ',
+};
+
 const COMMON = [
+  { name: 'charsets: JS text in every charset, in a C++ buffer, short and long', async run(module) {
+    const { ex, handle, view } = await setUp(module, 'BigEndian', 1 << 20);
+    for (const [charset, short] of Object.entries(CHARSET_TEXT)) {
+      for (const text of [short, short.repeat(2000)]) {
+        view.position(0).writeString(text, charset);
+        const n = view.position();
+        expect(view.position(0).readString(n, charset), text, `${charset}, ${text.length} units`);
+      }
+    }
+    // C++ reads the UTF-8 that JS wrote, code point by code point.
+    view.position(0).writeString(CHARSET_TEXT.UTF8);
+    expect(ex.pb_read_string_code_points(handle, view.position()), [...CHARSET_TEXT.UTF8].length, 'C++ code points');
+  } },
+
   { name: 'zero copy: C++ reads 64 KiB JS wrote, in place', async run(module) {
     const { ex, handle, view } = await setUp(module, 'BigEndian', 65536);
     const bytes = new Uint8Array(65536);

@@ -9,6 +9,7 @@
 //
 // Failures do not trap: the error handler below records them and returns, so
 // the failed operation has no effect and JS can ask pb_last_error what happened.
+#include <platform_buffer/host_abi.hpp>  // the host ABI's exports, and the allocator's ones for JS checked mode
 #include <platform_buffer/platform_buffer.hpp>
 
 #include <cstdint>

@@ -4,7 +4,7 @@
 // in (its error handler never prints, see reactor.cpp). A browser has no WASI,
 // so instead of node:wasi both environments get the same tiny stand-in:
 // fd_write goes to the console, everything else reports ENOSYS.
-import { LinearView } from '../../js/src/index.mjs';
+import { LinearView, CheckedLinearView } from '../../js/src/index.mjs';
 
 const ENOSYS = 52;
 
@@ -55,12 +55,20 @@ export async function instantiateReactor(module) {
   return instance.exports;
 }
 
+// Checked mode (the JS suite with PLATFORM_BUFFER_CHECKED=1): viewOf makes
+// CheckedLinearViews, which need the allocator's checked-mode exports.
+let checkedViews = false;
+export function useCheckedViews(on) {
+  checkedViews = on;
+}
+
 // A LinearView over the C++ buffer `handle`: same offset, capacity and byte order.
 export function viewOf(exports, handle) {
   const offset = exports.pb_base_offset(handle) >>> 0;
   const capacity = exports.pb_capacity(handle) >>> 0;
   const order = exports.pb_little_endian(handle) ? 'LittleEndian' : 'BigEndian';
-  return LinearView.fromExports(exports, offset, capacity, order);
+  const View = checkedViews ? CheckedLinearView : LinearView;
+  return View.fromExports(exports, offset, capacity, order);
 }
 
 // The C++ side's last error (ErrorKind + 1, 0 for none) and its message, read

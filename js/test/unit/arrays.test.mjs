@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LinearView, writeFromJsArray, readToJsArray } from '../../src/index.mjs';
-import { ORDERS, CANARY, canaryMemory, bytesAt, hex, inOrder } from '../support.mjs';
+import { ORDERS, CANARY, canaryMemory, bytesAt, hex, inOrder, makeView } from '../support.mjs';
 
 // [typed array, elements, big-endian bytes of each element, same-typed reader]
 const CASES = [
@@ -23,7 +23,7 @@ for (const order of ORDERS) {
   for (const [Type, elements, bigEndianHex, reader] of CASES) {
     test(`${order} ${Type.name}: write, read back, same bytes as the single-value API`, () => {
       const memory = canaryMemory();
-      const view = new LinearView(memory, 20, 64, order);
+      const view = makeView(memory, 20, 64, order);
       view.writeByte(0); // start at an odd position
       const source = Type.from([elements[0], elements[0], ...elements]);
       assert.equal(writeFromJsArray(view, source, 2, 2), view);
@@ -48,7 +48,7 @@ for (const order of ORDERS) {
 
 test('defaults: the whole array from srcOffset / dstOffset', () => {
   const memory = canaryMemory();
-  const view = new LinearView(memory, 0, 16);
+  const view = makeView(memory, 0, 16);
   writeFromJsArray(view, Uint16Array.of(1, 2, 3));
   assert.equal(view.position(), 6);
   writeFromJsArray(view, Uint16Array.of(4, 5, 6), 1);
@@ -60,7 +60,7 @@ test('defaults: the whole array from srcOffset / dstOffset', () => {
 });
 
 test('zero elements is a no-op', () => {
-  const view = new LinearView(canaryMemory(), 0, 0);
+  const view = makeView(canaryMemory(), 0, 0);
   writeFromJsArray(view, new Int32Array(2), 2, 0);
   readToJsArray(view, new Int32Array(2), 0, 0);
   assert.equal(view.position(), 0);
@@ -68,7 +68,7 @@ test('zero elements is a no-op', () => {
 
 test('an array that views part of a larger buffer copies only its own elements', () => {
   const memory = canaryMemory();
-  const view = new LinearView(memory, 0, 8, 'LittleEndian');
+  const view = makeView(memory, 0, 8, 'LittleEndian');
   const backing = Uint32Array.of(0x11111111, 0x22222222, 0x33333333);
   writeFromJsArray(view, new Uint32Array(backing.buffer, 4, 2));
   view.resetForRead();
@@ -81,7 +81,7 @@ test('an array that views part of a larger buffer copies only its own elements',
 
 test('an array over the same memory, overlapping the view', () => {
   const memory = canaryMemory();
-  const view = new LinearView(memory, 8, 16);
+  const view = makeView(memory, 8, 16);
   new Uint8Array(memory.buffer, 8, 4).set([1, 2, 3, 4]);
   view.position(2);
   writeFromJsArray(view, new Uint8Array(memory.buffer, 8, 4));

@@ -5,19 +5,11 @@ import assert from 'node:assert/strict';
 import {
   LinearView, BufferOverflowError, BufferUnderflowError, writeFromJsArray, readToJsArray,
 } from '../../src/index.mjs';
-import { canaryMemory, snapshot, bytesAt, hex } from '../support.mjs';
+import { canaryMemory, snapshot, bytesAt, hex, makeView, assertNoEffect } from '../support.mjs';
 
-// Runs `fn`, which must throw `type`, and checks that neither memory nor the view's cursors changed.
-function assertNoEffect(memory, view, fn, type) {
-  const before = snapshot(memory);
-  const cursors = [view.position(), view.limit(), view.capacity()];
-  assert.throws(fn, type);
-  assert.deepEqual([view.position(), view.limit(), view.capacity()], cursors, 'cursors unchanged');
-  assert.ok(Buffer.compare(before, snapshot(memory)) === 0, 'memory unchanged');
-}
 
 test('a new view: position 0, limit = capacity = length', () => {
-  const view = new LinearView(canaryMemory(), 16, 32);
+  const view = makeView(canaryMemory(), 16, 32);
   assert.equal(view.position(), 0);
   assert.equal(view.limit(), 32);
   assert.equal(view.capacity(), 32);
@@ -30,7 +22,7 @@ test('a new view: position 0, limit = capacity = length', () => {
 });
 
 test('position(n), setLimit(n), resetForRead, resetForWrite follow java.nio', () => {
-  const view = new LinearView(canaryMemory(), 0, 10);
+  const view = makeView(canaryMemory(), 0, 10);
   assert.equal(view.position(4), view);
   assert.throws(() => view.position(11), RangeError);
   assert.equal(view.position(), 4);
@@ -54,14 +46,14 @@ test('position(n), setLimit(n), resetForRead, resetForWrite follow java.nio', ()
 
 test('the constructor checks its memory, range and byte order', () => {
   const memory = canaryMemory({ initial: 1 });
-  assert.throws(() => new LinearView({ buffer: new ArrayBuffer(8) }, 0, 8), TypeError);
-  assert.throws(() => new LinearView(memory, 65536, 1), RangeError);
-  assert.throws(() => new LinearView(memory, 65530, 7), RangeError);
-  assert.throws(() => new LinearView(memory, -1, 1), RangeError);
-  assert.throws(() => new LinearView(memory, 0.5, 1), RangeError);
-  assert.throws(() => new LinearView(memory, 0, 4, 'big'), RangeError);
-  assert.equal(new LinearView(memory, 65536, 0).capacity(), 0, 'an empty view at the end is fine');
-  assert.equal(new LinearView(memory, 65528, 8).capacity(), 8);
+  assert.throws(() => makeView({ buffer: new ArrayBuffer(8) }, 0, 8), TypeError);
+  assert.throws(() => makeView(memory, 65536, 1), RangeError);
+  assert.throws(() => makeView(memory, 65530, 7), RangeError);
+  assert.throws(() => makeView(memory, -1, 1), RangeError);
+  assert.throws(() => makeView(memory, 0.5, 1), RangeError);
+  assert.throws(() => makeView(memory, 0, 4, 'big'), RangeError);
+  assert.equal(makeView(memory, 65536, 0).capacity(), 0, 'an empty view at the end is fine');
+  assert.equal(makeView(memory, 65528, 8).capacity(), 8);
 });
 
 test('fromExports takes the memory export', () => {
@@ -89,7 +81,7 @@ const GETS = [
 test('a relative write that does not fit is a BufferOverflowError and writes nothing', () => {
   for (const [name, value, size] of WRITES) {
     const memory = canaryMemory();
-    const view = new LinearView(memory, 8, 16);
+    const view = makeView(memory, 8, 16);
     view.setLimit(12);
     view.position(12 - size + 1);
     assertNoEffect(memory, view, () => view[name](value), BufferOverflowError);
@@ -102,7 +94,7 @@ test('a relative write that does not fit is a BufferOverflowError and writes not
 test('a relative read past the limit is a BufferUnderflowError and consumes nothing', () => {
   for (const [name, size] of READS) {
     const memory = canaryMemory();
-    const view = new LinearView(memory, 8, 16);
+    const view = makeView(memory, 8, 16);
     view.setLimit(10);
     view.position(10 - size + 1);
     assertNoEffect(memory, view, () => view[name](), BufferUnderflowError);
@@ -115,7 +107,7 @@ test('a relative read past the limit is a BufferUnderflowError and consumes noth
 test('absolute writes are checked against the limit, not the capacity', () => {
   for (const [name, value, size] of SETS) {
     const memory = canaryMemory();
-    const view = new LinearView(memory, 8, 16);
+    const view = makeView(memory, 8, 16);
     view.setLimit(8);
     assertNoEffect(memory, view, () => view[name](8 - size + 1, value), BufferOverflowError);
     assertNoEffect(memory, view, () => view[name](100, value), BufferOverflowError);
@@ -129,7 +121,7 @@ test('absolute writes are checked against the limit, not the capacity', () => {
 test('absolute reads are checked against the limit', () => {
   for (const [name, size] of GETS) {
     const memory = canaryMemory();
-    const view = new LinearView(memory, 8, 16);
+    const view = makeView(memory, 8, 16);
     view.setLimit(8);
     assertNoEffect(memory, view, () => view[name](8 - size + 1), BufferUnderflowError);
     assertNoEffect(memory, view, () => view[name](-1), RangeError);
@@ -139,7 +131,7 @@ test('absolute reads are checked against the limit', () => {
 });
 
 test('bounds errors are RangeErrors that say what happened', () => {
-  const view = new LinearView(canaryMemory(), 0, 6);
+  const view = makeView(canaryMemory(), 0, 6);
   view.position(3);
   assert.throws(() => view.readLong(), (e) => e instanceof RangeError && e.name === 'BufferUnderflowError' &&
     e.message === 'readLong needs 8 bytes but 3 remain (position 3, limit 6)');
@@ -149,7 +141,7 @@ test('bounds errors are RangeErrors that say what happened', () => {
 
 test('values outside the type are refused, nothing written', () => {
   const memory = canaryMemory();
-  const view = new LinearView(memory, 0, 16);
+  const view = makeView(memory, 0, 16);
   const bad = [
     ['writeByte', 128, RangeError], ['writeByte', -129, RangeError], ['writeByte', 1.5, RangeError],
     ['writeByte', '1', TypeError], ['writeUByte', -1, RangeError], ['writeUByte', 256, RangeError],
@@ -168,7 +160,7 @@ test('values outside the type are refused, nothing written', () => {
 
 test('writeBytes: copies, or overflows with nothing written', () => {
   const memory = canaryMemory();
-  const view = new LinearView(memory, 4, 8);
+  const view = makeView(memory, 4, 8);
   view.writeBytes(Uint8Array.of(1, 2, 3));
   view.writeBytes(new Uint16Array([0x0504]).buffer); // an ArrayBuffer: its bytes as they are
   assert.equal(hex(bytesAt(memory, 4, 5)), '01 02 03 04 05');
@@ -180,7 +172,7 @@ test('writeBytes: copies, or overflows with nothing written', () => {
 
 test('readBytes is a zero-copy view; readByteArray is a copy', () => {
   const memory = canaryMemory();
-  const view = new LinearView(memory, 4, 8, 'LittleEndian');
+  const view = makeView(memory, 4, 8, 'LittleEndian');
   view.writeInt(0x04030201).writeInt(0x08070605).resetForRead();
   view.position(1);
   const part = view.readBytes(4);
@@ -200,7 +192,7 @@ test('readBytes is a zero-copy view; readByteArray is a copy', () => {
 
 test('slice covers [position, limit) with its own cursors', () => {
   const memory = canaryMemory();
-  const view = new LinearView(memory, 10, 10);
+  const view = makeView(memory, 10, 10);
   view.position(2).setLimit(8);
   const s = view.slice();
   assert.deepEqual([s.baseOffset(), s.position(), s.limit(), s.capacity(), s.byteOrder()], [12, 0, 6, 6, 'BigEndian']);
@@ -213,7 +205,7 @@ test('slice covers [position, limit) with its own cursors', () => {
 
 test('writeFromJsArray / readToJsArray: range errors write nothing', () => {
   const memory = canaryMemory();
-  const view = new LinearView(memory, 0, 8);
+  const view = makeView(memory, 0, 8);
   const ints = Int32Array.of(1, 2, 3);
   assertNoEffect(memory, view, () => writeFromJsArray(view, ints, 4, 0), RangeError);
   assertNoEffect(memory, view, () => writeFromJsArray(view, ints, 1, 3), RangeError);

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LinearView, ByteOrder } from '../../src/index.mjs';
-import { ORDERS, CANARY, canaryMemory, bytesAt, hex, inOrder } from '../support.mjs';
+import { ORDERS, CANARY, canaryMemory, bytesAt, hex, inOrder, makeView } from '../support.mjs';
 
 // [write, read, set, get, value, big-endian bytes, value read back]
 const P = (write, read, set, get) => ({ write, read, set, get });
@@ -61,7 +61,7 @@ for (const order of ORDERS) {
 
     test(`${name}: relative write then read`, () => {
       const memory = canaryMemory();
-      const view = new LinearView(memory, BASE, 16, order);
+      const view = makeView(memory, BASE, 16, order);
       assert.equal(view[op.write](value), view, 'writes chain');
       assert.equal(view.position(), size);
       assert.equal(hex(bytesAt(memory, BASE, size)), hex(expected));
@@ -77,7 +77,7 @@ for (const order of ORDERS) {
 
     test(`${name}: absolute set then get at an unaligned index`, () => {
       const memory = canaryMemory();
-      const view = new LinearView(memory, BASE, 16, order);
+      const view = makeView(memory, BASE, 16, order);
       view.position(2);
       assert.equal(view[op.set](3, value), view);
       assert.equal(view.position(), 2, 'absolute writes do not move the position');
@@ -91,7 +91,7 @@ for (const order of ORDERS) {
     test(`${name}: reads bytes another writer put there`, () => {
       const memory = canaryMemory();
       new Uint8Array(memory.buffer, BASE + 5, size).set(expected);
-      const view = new LinearView(memory, BASE, 16, order);
+      const view = makeView(memory, BASE, 16, order);
       assert.ok(Object.is(view[op.get](5), readBack));
       view.position(5);
       assert.ok(Object.is(view[op.read](), readBack));
@@ -101,7 +101,7 @@ for (const order of ORDERS) {
 
 test('the default byte order is BigEndian', () => {
   const memory = canaryMemory();
-  const view = new LinearView(memory, 0, 8);
+  const view = makeView(memory, 0, 8);
   assert.equal(view.byteOrder(), ByteOrder.BigEndian);
   view.writeInt(1);
   assert.equal(hex(bytesAt(memory, 0, 4)), '00 00 00 01');
@@ -110,7 +110,7 @@ test('the default byte order is BigEndian', () => {
 test('a sequence of mixed writes reads back in order', () => {
   for (const order of ORDERS) {
     const memory = canaryMemory();
-    const view = new LinearView(memory, 100, 64, order);
+    const view = makeView(memory, 100, 64, order);
     view.writeByte(-1).writeShort(-300).writeInt(70000).writeLong(-5n).writeFloat(1.5).writeDouble(Math.PI)
       .writeUByte(200).writeUShort(60000).writeUInt(4e9).writeULong(2n ** 64n - 2n);
     assert.equal(view.position(), 1 + 2 + 4 + 8 + 4 + 8 + 1 + 2 + 4 + 8);
@@ -131,7 +131,7 @@ test('a sequence of mixed writes reads back in order', () => {
 
 test('signed and unsigned reads of the same bytes', () => {
   const memory = canaryMemory();
-  const view = new LinearView(memory, 0, 8);
+  const view = makeView(memory, 0, 8);
   view.setULong(0, 2n ** 64n - 1n);
   assert.equal(view.get(0), -1);
   assert.equal(view.getUnsignedByte(0), 255);
@@ -147,7 +147,7 @@ test('signed and unsigned reads of the same bytes', () => {
 
 test('NaN is written as a NaN', () => {
   const memory = canaryMemory();
-  const view = new LinearView(memory, 0, 12);
+  const view = makeView(memory, 0, 12);
   view.writeFloat(NaN).writeDouble(NaN);
   view.resetForRead();
   assert.ok(Number.isNaN(view.readFloat()));
@@ -156,7 +156,7 @@ test('NaN is written as a NaN', () => {
 });
 
 test('writeFloat rounds to the nearest float, like a C++ double-to-float conversion', () => {
-  const view = new LinearView(canaryMemory(), 0, 4);
+  const view = makeView(canaryMemory(), 0, 4);
   view.setFloat(0, 1 / 3);
   assert.equal(view.getFloat(0), Math.fround(1 / 3));
 });

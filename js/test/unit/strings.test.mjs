@@ -2,13 +2,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LinearView, BufferOverflowError, BufferUnderflowError, MalformedTextError } from '../../src/index.mjs';
-import { canaryMemory, snapshot, bytesAt, hex, fromHex } from '../support.mjs';
+import { canaryMemory, snapshot, bytesAt, hex, fromHex, makeView } from '../support.mjs';
 
 function viewOver(hexBytes) {
   const memory = canaryMemory();
   const bytes = fromHex(hexBytes);
   new Uint8Array(memory.buffer, 32, bytes.length).set(bytes);
-  return { memory, view: new LinearView(memory, 32, bytes.length) };
+  return { memory, view: makeView(memory, 32, bytes.length) };
 }
 
 const TEXTS = [
@@ -26,7 +26,7 @@ const TEXTS = [
 for (const [text, bytesHex] of TEXTS) {
   test(`writeString/readString ${JSON.stringify(text)} <-> ${bytesHex || '(empty)'}`, () => {
     const memory = canaryMemory();
-    const view = new LinearView(memory, 32, 32);
+    const view = makeView(memory, 32, 32);
     assert.equal(view.writeString(text), view);
     const length = fromHex(bytesHex).length;
     assert.equal(view.position(), length);
@@ -40,7 +40,7 @@ for (const [text, bytesHex] of TEXTS) {
 
 test('writeString that only just fits (the measured path) writes it all', () => {
   const memory = canaryMemory();
-  const view = new LinearView(memory, 0, 6);
+  const view = makeView(memory, 0, 6);
   view.writeString('héllo'); // 6 bytes, 5 UTF-16 units: 15 > 6 so it is measured first
   assert.equal(view.position(), 6);
   assert.equal(hex(bytesAt(memory, 0, 6)), '68 c3 a9 6c 6c 6f');
@@ -48,7 +48,7 @@ test('writeString that only just fits (the measured path) writes it all', () => 
 
 test('writeString that does not fit is an overflow and writes nothing', () => {
   const memory = canaryMemory();
-  const view = new LinearView(memory, 0, 8);
+  const view = makeView(memory, 0, 8);
   view.position(3);
   const before = snapshot(memory);
   assert.throws(() => view.writeString('héllo'), BufferOverflowError);
@@ -59,7 +59,7 @@ test('writeString that does not fit is an overflow and writes nothing', () => {
 
 test('writeString of a string with a lone surrogate is malformed and writes nothing', () => {
   const memory = canaryMemory();
-  const view = new LinearView(memory, 0, 64);
+  const view = makeView(memory, 0, 64);
   view.writeString('ok');
   const before = snapshot(memory);
   for (const bad of ['\uD800', 'a\uDC00b', 'x\uD83D', '\uDE00\uD83D']) {
@@ -112,7 +112,7 @@ test('readString stops at the byte length, not at a NUL', () => {
 
 test('strings in shared memory', () => {
   const memory = new WebAssembly.Memory({ initial: 1, maximum: 2, shared: true });
-  const view = new LinearView(memory, 0, 16, 'LittleEndian');
+  const view = makeView(memory, 0, 16, 'LittleEndian');
   view.writeString('héllo').resetForRead();
   assert.equal(view.readString(6), 'héllo');
 });
