@@ -33,11 +33,7 @@
 
 // Declares a function the host can call by `name`. For the guest's own
 // exported functions as well: PLATFORM_BUFFER_EXPORT(reverse_text) std::uint64_t reverse_text(...).
-#if PLATFORM_BUFFER_WASM32
-#  define PLATFORM_BUFFER_EXPORT(name) extern "C" __attribute__((export_name(#name)))
-#else
-#  define PLATFORM_BUFFER_EXPORT(name) extern "C"
-#endif
+#define PLATFORM_BUFFER_EXPORT(name) extern "C" PBUF_EXPORT_NAME(#name)
 
 namespace platform_buffer::host {
 
@@ -245,4 +241,7 @@ PBUF_HOST_ABI_FN(platform_buffer_reserved_bytes) std::uint32_t platform_buffer_r
 }
 
 #  undef PBUF_HOST_ABI_FN
+
+// PLATFORM_BUFFER_SILENT_ERRORS: the runtime's printing abort paths, replaced once per module.
+#  include "detail/silent_runtime.hpp"
 #endif
