@@ -106,7 +106,7 @@ void failWith(std::uint32_t kind) {
     case 0: (void)b.readInt(); break;                                   // BufferUnderflow
     case 1: b.writeLong(1); break;                                      // BufferOverflow
     case 2: b.position(3); break;                                       // InvalidArgument
-    case 3: (void)LinearBuffer::allocate(std::size_t{1} << 40); break;  // OutOfMemory
+    case 3: (void)LinearBuffer::allocate(0xFFFFFFF0u); break;  // OutOfMemory: past any 32-bit memory
     default: break;
   }
 }
@@ -134,7 +134,8 @@ Result<void, void> check(bool good) {
 // data repeated `times` times: the size only the guest knows. A size past
 // memory fails inside LinearBuffer::allocate: the error result says so.
 Result<LinearBuffer, String> expand(const LinearBuffer& data, std::uint32_t times) {
-  auto out = LinearBuffer::allocate(data.remaining() * std::size_t{times});
+  const std::uint64_t size = std::uint64_t{data.remaining()} * times;  // 64-bit: no wrap-around on wasm32
+  auto out = LinearBuffer::allocate(size > SIZE_MAX ? SIZE_MAX : static_cast<std::size_t>(size));
   while (out.hasRemaining()) out.writeBytes(data.remainingSpan());  // an empty buffer (failed allocation) stops at once
   out.resetForRead();
   return component::ok(std::move(out));
@@ -541,7 +542,7 @@ TEST_CASE("component: failures inside an export become its error result", "[comp
       {0, "BufferUnderflowException: readInt needs 4 bytes but 2 remain (position 0, limit 2)"},
       {1, "BufferOverflowException: writeLong needs 8 bytes but 2 remain (position 0, limit 2)"},
       {2, "invalid_argument: position(3) is past the limit 2"},
-      {3, "OutOfMemoryError: LinearBuffer::allocate(1099511627776) cannot be served"},
+      {3, "OutOfMemoryError: LinearBuffer::allocate(4294967280) cannot be served"},
 #if PLATFORM_BUFFER_HAS_EXCEPTIONS
       {10, "logic_error: a foreign exception"},
       {11, "logic_error: an exception that is not a std::exception"},
