@@ -29,12 +29,20 @@ cmake --preset wasm32 -B build/bench-wasm32 -DCMAKE_BUILD_TYPE=Release \
   -DPLATFORM_BUFFER_BENCHMARKS=ON -DPLATFORM_BUFFER_TESTS=OFF -DPLATFORM_BUFFER_EXAMPLES=OFF >/dev/null
 cmake --build build/bench-wasm32 --target platform_buffer_bench -j2
 
+echo "== the example component (wasm32 Release, jco)"
+[ -f examples/component/node_modules/.package-lock.json ] || (cd examples/component && npm ci --no-audit --no-fund --loglevel=error)
+cmake --preset wasm32 -B build/bench-component -DCMAKE_BUILD_TYPE=Release \
+  -DPLATFORM_BUFFER_BENCHMARKS=OFF -DPLATFORM_BUFFER_TESTS=OFF -DPLATFORM_BUFFER_EXAMPLES=ON >/dev/null
+cmake --build build/bench-component --target component_js -j2
+
 flags=(--benchmark_min_time="$MIN_TIME" --benchmark_format=json)
 for run in $(seq 1 "$RUNS"); do
   echo "== run $run of $RUNS: native, wasm32, DataView (min time ${MIN_TIME}s each)"
   ./build/bench-native/bench/platform_buffer_bench "${flags[@]}" >"$out/native-$run.json"
   "${NODE[@]}" scripts/wasm-run.mjs build/bench-wasm32/bench/platform_buffer_bench.wasm "${flags[@]}" >"$out/wasm32-$run.json"
   "${NODE[@]}" bench/js/dataview-bench.mjs "${flags[@]}" >"$out/dataview-$run.json"
+  "${NODE[@]}" bench/js/component-bench.mjs --component=build/bench-component/examples/component/component \
+    "${flags[@]}" >"$out/component-$run.json"
 done
 
 cpu=$(lscpu | sed -n 's/^Model name: *//p' | head -1)
@@ -48,4 +56,5 @@ info=(
 node bench/report.mjs --out bench/RESULTS.md "${info[@]}" \
   $(for f in "$out"/native-*.json; do echo --native "$f"; done) \
   $(for f in "$out"/wasm32-*.json; do echo --wasm "$f"; done) \
-  $(for f in "$out"/dataview-*.json; do echo --dataview "$f"; done)
+  $(for f in "$out"/dataview-*.json; do echo --dataview "$f"; done) \
+  $(for f in "$out"/component-*.json; do echo --component "$f"; done)

@@ -8,6 +8,7 @@
 // build, where a failure that no error value can carry traps.
 #include <platform_buffer/component.hpp>
 
+#include <charconv>
 #include <climits>
 #include <cmath>
 #include <cstdarg>
@@ -39,19 +40,20 @@ struct platform_buffer::component::FailureCase<ParseError> {
 
 namespace guest {
 
-// The text reversed code point by code point; the result is a new String.
+// The text reversed code point by code point, written as a new String: each
+// sequence is found from its end (continuation bytes are 10xxxxxx) and copied.
 String reverse(const String& s) {
   const std::string_view text = s.text();
   String out = String::allocate(text.size());
   std::size_t end = text.size();
-  for (std::size_t i = 0; i < text.size();) {
-    const auto lead = static_cast<std::uint8_t>(text[i]);
-    const std::size_t n = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
-    end -= n;
-    std::memcpy(out.data() + end, text.data() + i, n);
-    i += n;
+  while (end > 0) {
+    std::size_t begin = end - 1;
+    while (begin > 0 && (static_cast<std::uint8_t>(text[begin]) & 0xC0) == 0x80) --begin;
+    out.writeBytes(std::span(reinterpret_cast<const std::uint8_t*>(text.data()) + begin, end - begin));
+    end = begin;
   }
-  return out;  // position 0, limit = size: all of it
+  out.resetForRead();
+  return out;
 }
 
 std::uint32_t checksum(const LinearBuffer& data) {  // FNV-1a
@@ -89,14 +91,13 @@ char32_t nextChar(char32_t c) { return c + 1; }
 ParseError echoCode(ParseError e) { return e; }
 
 Result<std::uint32_t, ParseError> parseU32(const String& s) {
-  if (!s.hasRemaining()) return component::err(ParseError::Empty);
-  std::uint64_t value = 0;
-  for (char c : s.text()) {
-    if (c < '0' || c > '9') return component::err(ParseError::NotADigit);
-    value = value * 10 + static_cast<std::uint64_t>(c - '0');
-    if (value > UINT32_MAX) return component::err(ParseError::Overflow);
-  }
-  return component::ok(static_cast<std::uint32_t>(value));
+  const std::string_view text = s.text();
+  if (text.empty()) return component::err(ParseError::Empty);
+  std::uint32_t value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error == std::errc::result_out_of_range) return component::err(ParseError::Overflow);
+  if (error != std::errc() || end != text.data() + text.size()) return component::err(ParseError::NotADigit);
+  return component::ok(value);
 }
 
 // A failure of the given kind inside the function, as a buffer operation makes it.
@@ -234,6 +235,12 @@ PLATFORM_BUFFER_COMPONENT_EXPORT("t-concat", guest::concat);
 PLATFORM_BUFFER_COMPONENT_EXPORT("my:pkg/counter#bump", guest::bump);
 
 // ---- the host's side --------------------------------------------------------------------
+#if PLATFORM_BUFFER_WASM32
+// Exported by test_host_abi.cpp's host_abi.hpp (one translation unit per module); natively inline.
+extern "C" std::uint32_t cabi_realloc(std::uint32_t, std::uint32_t, std::uint32_t, std::uint32_t);
+extern "C" std::uint32_t platform_buffer_free(std::uint32_t);
+#endif
+
 namespace {
 
 LinearMemoryAllocator& memory() { return LinearMemoryAllocator::global(); }

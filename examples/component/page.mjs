@@ -4,7 +4,7 @@
 import { runComponentChecks } from './checks.mjs';
 import { instantiateGuest } from './guest-host.mjs';
 
-const list = document.getElementById('checks');
+const log = document.getElementById('log');
 const summary = document.getElementById('summary');
 
 async function main() {
@@ -25,14 +25,11 @@ async function main() {
     return modules.get(path);
   };
   const results = await runComponentChecks(() => instantiateGuest(instantiate, getCoreModule), (r) => {
-    const item = document.createElement('li');
-    item.className = r.ok ? 'ok' : 'failed';
-    item.textContent = r.ok ? r.name : `${r.name}: ${r.error}`;
-    list.append(item);
+    log.textContent += `${r.ok ? 'ok  ' : 'FAIL'} ${r.name}${r.ok ? '' : `\n     ${r.error}`}\n`;
   });
-  const failed = results.filter((r) => !r.ok).length;
-  summary.textContent = `${results.length - failed} passed, ${failed} failed`;
-  summary.className = failed ? 'failed' : 'ok';
+  const passed = results.filter((r) => r.ok).length;
+  summary.textContent = `${passed} of ${results.length} checks passed`;
+  summary.className = passed === results.length ? 'ok' : 'failed';
   return { done: true, results, defaultForm };
 }
 

@@ -90,7 +90,8 @@ class String : public LinearBuffer {
   // A new String holding `text` (position 0, limit = its length).
   static String copyOf(std::string_view text) {
     String s = allocate(text.size());
-    s.writeBytes(std::span(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
+    if (s.capacity() == text.size())  // else the allocation failed (and said so)
+      s.writeBytes(std::span(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
     s.resetForRead();
     return s;
   }
@@ -466,9 +467,9 @@ struct RangeWit {
                      cx.function, cx.argument, name().c_str(), static_cast<unsigned>(count));
       return Buffer();
     }
-    if (offset % alignof(Element) != 0 && bytes != 0) {
+    if (offset % sizeof(Element) != 0 && bytes != 0) {  // a number's alignment is its size
       cx.failure.set(ErrorKind::InvalidArgument, "%s: argument %zu (%s) at offset %u is not aligned to %zu bytes",
-                     cx.function, cx.argument, name().c_str(), static_cast<unsigned>(offset), alignof(Element));
+                     cx.function, cx.argument, name().c_str(), static_cast<unsigned>(offset), sizeof(Element));
       return Buffer();
     }
     const host::Status status =
@@ -516,10 +517,10 @@ struct RangeWit {
         return false;
       }
     }
-    I32 offset = alignof(Element);  // an empty range: any aligned offset will do, and no block is kept
+    I32 offset = sizeof(Element);  // an empty range: any aligned offset will do, and no block is kept
     if (bytes != 0) {
       if (buffer.allocator() != &LinearMemoryAllocator::global() ||
-          buffer.linearMemoryOffset() % alignof(Element) != 0) {
+          buffer.linearMemoryOffset() % sizeof(Element) != 0) {
         // Not addressable by the host as it is (another allocator's memory, or misaligned): one copy.
         std::optional<LinearBuffer> copy = host::tryAllocate(bytes, buffer.byteOrder());
         if (!copy) {
@@ -574,15 +575,15 @@ struct JoinFlat<TypeList<A0, A...>, TypeList<B0, B...>> {
 
 template <class T, class E>
 struct Wit<Result<T, E>> {
-  using Ok = Wit<T>;
-  using Err = Wit<E>;
-  static constexpr std::size_t caseAlignment = Ok::alignment > Err::alignment ? Ok::alignment : Err::alignment;
+  using OkCase = Wit<T>;
+  using ErrCase = Wit<E>;
+  static constexpr std::size_t caseAlignment = OkCase::alignment > ErrCase::alignment ? OkCase::alignment : ErrCase::alignment;
   static constexpr std::size_t payloadOffset = alignTo(1, caseAlignment);  // after the u8 discriminant
   static constexpr std::size_t alignment = caseAlignment;
   static constexpr std::size_t size =
-      alignTo(payloadOffset + (Ok::size > Err::size ? Ok::size : Err::size), alignment);
-  static constexpr bool ownsMemory = Ok::ownsMemory || Err::ownsMemory;
-  using Flat = typename ConcatLists<TypeList<I32>, typename JoinFlat<typename Ok::Flat, typename Err::Flat>::type>::type;
+      alignTo(payloadOffset + (OkCase::size > ErrCase::size ? OkCase::size : ErrCase::size), alignment);
+  static constexpr bool ownsMemory = OkCase::ownsMemory || ErrCase::ownsMemory;
+  using Flat = typename ConcatLists<TypeList<I32>, typename JoinFlat<typename OkCase::Flat, typename ErrCase::Flat>::type>::type;
 
   static I32 toCore(const Result<T, E>& r)
     requires(std::is_void_v<T> && std::is_void_v<E>)
@@ -600,7 +601,7 @@ struct Wit<Result<T, E>> {
     return true;
   }
 
-  static std::string name() { return "result<" + Ok::name() + ", " + Err::name() + ">"; }
+  static std::string name() { return "result<" + OkCase::name() + ", " + ErrCase::name() + ">"; }
 
  private:
   template <class C>
