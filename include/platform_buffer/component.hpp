@@ -337,7 +337,7 @@ struct FailureRecord {
     kind = k;
     va_list args;
     va_start(args, format);
-    platform_buffer::detail::formatMessage(message, sizeof message, format, args);
+    platform_buffer::detail::vformatError(message, sizeof message, format, args);
     va_end(args);
   }
   Failure failure() const noexcept { return {kind, message}; }

@@ -130,7 +130,8 @@ PBUF_FAIL_NORETURN PBUF_COLD inline void raise(ErrorKind kind, const std::string
 // formatting: the rest of the format is copied as it is, and no further
 // argument is read. Writes at most size - 1 bytes and a NUL; returns the
 // bytes written. It exists because wasi-libc's vsnprintf links stdio's
-// stderr, whose WASI imports a PLATFORM_BUFFER_SILENT_ERRORS build must not have.
+// stderr, whose WASI imports a PLATFORM_BUFFER_SILENT_ERRORS build must not
+// have: format messages with formatError (below), never with snprintf.
 inline std::size_t formatMessage(char* out, std::size_t size, const char* format, va_list args) noexcept {
   if (size == 0) return 0;
   std::size_t n = 0;
@@ -274,16 +275,29 @@ inline std::size_t formatMessage(char* out, std::size_t size, const char* format
   return n;
 }
 
+// Formats an error message: every message of the library goes through here
+// (vsnprintf, or formatMessage in a PLATFORM_BUFFER_SILENT_ERRORS build, which
+// must not link stdio).
+inline void vformatError(char* out, std::size_t size, const char* format, va_list args) noexcept {
+#if PLATFORM_BUFFER_SILENT_ERRORS
+  formatMessage(out, size, format, args);
+#else
+  std::vsnprintf(out, size, format, args);
+#endif
+}
+PBUF_PRINTF(3, 4) inline void formatError(char* out, std::size_t size, const char* format, ...) noexcept {
+  va_list args;
+  va_start(args, format);
+  vformatError(out, size, format, args);
+  va_end(args);
+}
+
 // printf-style message, then raise(): keeps formatting off the hot paths.
 PBUF_FAIL_NORETURN PBUF_COLD PBUF_PRINTF(2, 3) inline void raisef(ErrorKind kind, const char* format, ...) {
   char text[512];
   va_list args;
   va_start(args, format);
-#if PLATFORM_BUFFER_SILENT_ERRORS
-  formatMessage(text, sizeof text, format, args);
-#else
-  std::vsnprintf(text, sizeof text, format, args);
-#endif
+  vformatError(text, sizeof text, format, args);
   va_end(args);
   raise(kind, std::string(text));
 }
