@@ -235,10 +235,13 @@ PLATFORM_BUFFER_COMPONENT_EXPORT("t-concat", guest::concat);
 PLATFORM_BUFFER_COMPONENT_EXPORT("my:pkg/counter#bump", guest::bump);
 
 // ---- the host's side --------------------------------------------------------------------
+// What the host calls: natively inline functions of host_abi.hpp; on wasm32 the
+// exports that test_host_abi.cpp's host_abi.hpp defines (one translation unit per module).
 #if PLATFORM_BUFFER_WASM32
-// Exported by test_host_abi.cpp's host_abi.hpp (one translation unit per module); natively inline.
 extern "C" std::uint32_t cabi_realloc(std::uint32_t, std::uint32_t, std::uint32_t, std::uint32_t);
 extern "C" std::uint32_t platform_buffer_free(std::uint32_t);
+#else
+#  include <platform_buffer/host_abi.hpp>
 #endif
 
 namespace {

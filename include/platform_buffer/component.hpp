@@ -126,11 +126,9 @@ class List : public LinearBuffer {
 
   // A zeroed list of `count` elements (OutOfMemoryError when it cannot be had).
   static List allocate(std::size_t count) {
-    if (count > SIZE_MAX / sizeof(T)) {
-      LinearMemoryAllocator::global().raiseOutOfMemory("component::List::allocate", SIZE_MAX);
-      return {};
-    }
-    return List(LinearBuffer::allocate(count * sizeof(T), ByteOrder::LittleEndian));
+    // A count whose bytes overflow asks for SIZE_MAX bytes: the same OutOfMemoryError.
+    const std::size_t bytes = count > SIZE_MAX / sizeof(T) ? SIZE_MAX : count * sizeof(T);
+    return List(LinearBuffer::allocate(bytes, ByteOrder::LittleEndian));
   }
 
   // A new list holding `values` (position 0, limit = their size).
