@@ -44,7 +44,20 @@ test('the component imports nothing: no WASI adapter, no preview2 shim', async (
   // The core module of the component imports nothing either.
   const core = await WebAssembly.compile(await readFile(join(dir, 'js', 'guest.core.wasm')));
   assert.deepEqual(WebAssembly.Module.imports(core), []);
-  assert.ok(WebAssembly.Module.exports(core).some((e) => e.name === 'cabi_post_reverse'));
+});
+
+test('export_name: every WIT function is a core export, with cabi_post_ exactly where the result holds memory', async () => {
+  const core = await WebAssembly.compile(await readFile(join(dir, 'js', 'guest.core.wasm')));
+  const names = new Set(WebAssembly.Module.exports(core).map((e) => e.name));
+  // guest.wit's functions, and whether each result is (or holds) a string or a list.
+  const wit = await readFile(new URL('./guest.wit', import.meta.url), 'utf8');
+  const functions = [...wit.matchAll(/^\s*export ([a-z0-9-]+): func\(.*\)(?: -> (.+))?;$/gm)];
+  assert.ok(functions.length >= 10, 'the WIT world was read');
+  for (const [, name, result = ''] of functions) {
+    assert.ok(names.has(name), `core export ${name}`);
+    assert.equal(names.has(`cabi_post_${name}`), /string|list</.test(result), `cabi_post_${name} (result: ${result || 'none'})`);
+  }
+  for (const name of ['memory', 'cabi_realloc', '_initialize']) assert.ok(names.has(name), name);
 });
 
 test('the default transpiled form works as a plain ES module import', async () => {
