@@ -849,7 +849,7 @@ struct Export<Name, Fn, R (*)(A...)> {
   // host placed is adopted (and freed with the arguments).
   template <class Values, std::size_t... I>
   static void liftFlat(Args& args, FailureRecord& failure, const Values& values, std::index_sequence<I...>) {
-    Lifting cx{Name.text, 0, failure};
+    [[maybe_unused]] Lifting cx{Name.text, 0, failure};  // unused by a function without parameters
     ((cx.argument = I + 1, std::get<I>(args) = liftOne<I>(values, cx)), ...);
   }
 
