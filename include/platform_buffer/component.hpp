@@ -659,14 +659,12 @@ inline I32 returnAreaOffset() {
 #else
   // Natively the host's memory is the simulated one: the area is a block of
   // the global allocator, kept for good (like the allocator itself).
-  static const I32 offset = [] {
-    std::optional<LinearBuffer> area = host::tryAllocate(kReturnAreaSize, ByteOrder::LittleEndian);
-    if (!area) PBUF_TRAP();
-    const I32 at = area->baseOffset();
-    new LinearBuffer(std::move(*area));
-    return at;
+  static const LinearBuffer* area = [] {
+    std::optional<LinearBuffer> block = host::tryAllocate(kReturnAreaSize, ByteOrder::LittleEndian);
+    if (!block) PBUF_TRAP();
+    return new LinearBuffer(std::move(*block));
   }();
-  return offset;
+  return area->baseOffset();
 #endif
 }
 
