@@ -181,6 +181,7 @@ if (args.wasm.length) {
 if (args.component.length) {
   const component = load(args.component);
   const viaComponent = component.get('component_string64/Component');
+  const byHand = component.get('component_string64/CanonicalByHand');
   const viaPacked = component.get('component_string64/PackedI64');
   out.push('## Component Model (Node)');
   out.push('');
@@ -190,6 +191,7 @@ if (args.component.length) {
   out.push('| path | calls/s | vs packed-i64 |');
   out.push('|---|---:|---:|');
   out.push(`| transpiled component (jco) | ${fmt(viaComponent)} | ${(viaComponent / viaPacked).toFixed(2)}x |`);
+  out.push(`| the same canonical-ABI core calls, by hand (no jco glue) | ${fmt(byHand)} | ${(byHand / viaPacked).toFixed(2)}x |`);
   out.push(`| packed-i64 host ABI | ${fmt(viaPacked)} | 1.00x |`);
   out.push('');
 }
