@@ -5,14 +5,14 @@
 // keeps its best run (the least disturbed by other load on the machine).
 //   node bench/report.mjs --out FILE --machine TEXT --compiler TEXT ... \
 //        --native a.json [--native b.json] --wasm c.json --dataview d.json [--js e.json] \
-//        [--fragmentation native.json] [--fragmentation wasm32.json]   (bench/fragmentation.cpp)
+//        [--fragmentation native.json] [--fragmentation wasm32.json] [--component f.json]
 import { readFileSync, writeFileSync } from 'node:fs';
 
-const args = { native: [], wasm: [], dataview: [], info: [], js: [], fragmentation: [] };
+const args = { native: [], wasm: [], dataview: [], info: [], js: [], fragmentation: [], component: [] };
 for (let i = 2; i < process.argv.length; i += 2) {
   const key = process.argv[i].replace(/^--/, '');
   const value = process.argv[i + 1];
-  if (['native', 'wasm', 'dataview', 'info', 'js', 'fragmentation'].includes(key)) args[key].push(value);
+  if (['native', 'wasm', 'dataview', 'info', 'js', 'fragmentation', 'component'].includes(key)) args[key].push(value);
   else args[key] = value;
 }
 
@@ -324,6 +324,25 @@ if (js.size) {
   out.push('primitives; `MinimalCursor` is a cursor object with no checks at all, the floor for relative access.');
   out.push('');
   out.push(jsTable(js));
+  out.push('');
+}
+// The Component Model: calls per second through the transpiled component and through the
+// packed-i64 host ABI, the same C++ function on one instance (bench/js/component-bench.mjs). No target.
+if (args.component.length) {
+  const component = load(args.component);
+  const viaComponent = component.get('component_string64/Component');
+  const byHand = component.get('component_string64/CanonicalByHand');
+  const viaPacked = component.get('component_string64/PackedI64');
+  out.push('## Component Model (Node)');
+  out.push('');
+  out.push('A 64-byte string round trip into the C++ `reverse` of `examples/component` (JavaScript string in and out),');
+  out.push('through the component that jco transpiled and through the packed-i64 host ABI, in one run. No target.');
+  out.push('');
+  out.push('| path | calls/s | vs packed-i64 |');
+  out.push('|---|---:|---:|');
+  out.push(`| transpiled component (jco) | ${fmt(viaComponent)} | ${(viaComponent / viaPacked).toFixed(2)}x |`);
+  out.push(`| the same canonical-ABI core calls, by hand (no jco glue) | ${fmt(byHand)} | ${(byHand / viaPacked).toFixed(2)}x |`);
+  out.push(`| packed-i64 host ABI | ${fmt(viaPacked)} | 1.00x |`);
   out.push('');
 }
 out.push('## Benchmarks');

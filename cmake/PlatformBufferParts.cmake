@@ -63,6 +63,8 @@ function(platform_buffer_part_check part missing)
     message(STATUS "platform_buffer: skipping ${description}: ${missing}")
   endif()
   set(PLATFORM_BUFFER_${part}_ENABLED ${enabled} PARENT_SCOPE)
+  # For other directories: get_property(... GLOBAL PROPERTY PLATFORM_BUFFER_<part>_ENABLED).
+  set_property(GLOBAL PROPERTY PLATFORM_BUFFER_${part}_ENABLED ${enabled})
 endfunction()
 
 # Appends `what` (what is missing, said to the user) to the list <missing_var> when the

@@ -29,6 +29,11 @@ cmake --preset wasm32 -B build/bench-wasm32 -DCMAKE_BUILD_TYPE=Release \
   -DPLATFORM_BUFFER_BENCHMARKS=ON -DPLATFORM_BUFFER_TESTS=OFF -DPLATFORM_BUFFER_EXAMPLES=OFF >/dev/null
 cmake --build build/bench-wasm32 --target platform_buffer_bench platform_buffer_fragmentation -j2
 
+echo "== the example component (wasm32 Release, jco)"
+cmake --preset wasm32 -B build/bench-component -DCMAKE_BUILD_TYPE=Release \
+  -DPLATFORM_BUFFER_BENCHMARKS=OFF -DPLATFORM_BUFFER_TESTS=OFF -DPLATFORM_BUFFER_EXAMPLES=ON >/dev/null
+cmake --build build/bench-component --target component_js -j2
+
 flags=(--benchmark_min_time="$MIN_TIME" --benchmark_format=json)
 for run in $(seq 1 "$RUNS"); do
   echo "== run $run of $RUNS: native, wasm32, DataView, LinearView in JS (min time ${MIN_TIME}s each)"
@@ -36,6 +41,8 @@ for run in $(seq 1 "$RUNS"); do
   "${NODE[@]}" scripts/wasm-run.mjs build/bench-wasm32/bench/platform_buffer_bench.wasm "${flags[@]}" >"$out/wasm32-$run.json"
   "${NODE[@]}" bench/js/dataview-bench.mjs "${flags[@]}" >"$out/dataview-$run.json"
   "${NODE[@]}" bench/js/view-bench.mjs "${flags[@]}" >"$out/js-$run.json"
+  "${NODE[@]}" bench/js/component-bench.mjs --component=build/bench-component/examples/component/component \
+    "${flags[@]}" >"$out/component-$run.json"
 done
 
 echo "== fragmentation: reserved / peak live, native (with glibc malloc) and wasm32"
@@ -55,4 +62,5 @@ node bench/report.mjs --out bench/RESULTS.md "${info[@]}" \
   $(for f in "$out"/wasm32-*.json; do echo --wasm "$f"; done) \
   $(for f in "$out"/dataview-*.json; do echo --dataview "$f"; done) \
   --fragmentation "$out/fragmentation-native.json" --fragmentation "$out/fragmentation-wasm32.json" \
-  $(for f in "$out"/js-*.json; do echo --js "$f"; done)
+  $(for f in "$out"/js-*.json; do echo --js "$f"; done) \
+  $(for f in "$out"/component-*.json; do echo --component "$f"; done)

@@ -22,6 +22,8 @@ PB_WABT="wabt"                                     # PLATFORM_BUFFER_WABT_HOST (
 PB_NODE="node"                                     # PLATFORM_BUFFER_NODE_TESTS, wasm32 runs: a Node on PATH, else Debian's nodejs
 PB_NPM="npm"                                       # for npm:<dir>: an npm on PATH, else Debian's npm
 PB_BROWSER="chromium"                              # PLATFORM_BUFFER_BROWSER_TESTS (and npm:js for playwright-core)
+                                                   # npm:js also gives js_types its typescript; npm:examples/component
+                                                   # gives PLATFORM_BUFFER_COMPONENT its jco
 
 # preset (or script) -> what it needs. One line each; keep them in CMakePresets.json's order.
 declare -A PRESET_NEEDS=(
@@ -30,10 +32,10 @@ declare -A PRESET_NEEDS=(
   [clang]="$PB_BUILD $PB_CLANG $PB_TEST_LIBS $PB_BENCH_LIBS"
   [gcc-asan]="$PB_BUILD $PB_GCC $PB_TEST_LIBS"
   [clang-asan]="$PB_BUILD $PB_CLANG $PB_TEST_LIBS $PB_WASM32 $PB_WABT"
-  [wasm32]="$PB_BUILD $PB_WASM32 $PB_TEST_LIBS $PB_BOOST $PB_WABT $PB_NODE $PB_NPM $PB_BROWSER npm:js"
+  [wasm32]="$PB_BUILD $PB_WASM32 $PB_TEST_LIBS $PB_BOOST $PB_WABT $PB_NODE $PB_NPM $PB_BROWSER npm:js npm:examples/component"
   [fuzz]="$PB_BUILD $PB_CLANG"
-  [bench]="$PB_BUILD $PB_CLANG $PB_BENCH_LIBS $PB_WASM32 $PB_NODE"   # scripts/bench.sh
-  [js]="$PB_NODE $PB_NPM $PB_BROWSER npm:js"                          # scripts/js-deps.sh
+  [bench]="$PB_BUILD $PB_CLANG $PB_BENCH_LIBS $PB_WASM32 $PB_NODE $PB_NPM npm:examples/component"   # scripts/bench.sh
+  [js]="$PB_NODE $PB_NPM $PB_BROWSER npm:js npm:examples/component"                          # scripts/js-deps.sh
 )
 
 # The Debian packages and npm directories of the named presets, deduplicated in order:

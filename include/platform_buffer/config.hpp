@@ -28,6 +28,16 @@
 #  define PLATFORM_BUFFER_WASM32 0
 #endif
 
+// Exports a function from a wasm32 module under the name given as a string
+// literal (clang's export_name: the symbol also stays in the module, whatever
+// its C++ name). Nothing elsewhere. The function must have external linkage:
+// wasm-ld drops the export of an internal one without a word.
+#if PLATFORM_BUFFER_WASM32
+#  define PBUF_EXPORT_NAME(name) __attribute__((export_name(name)))
+#else
+#  define PBUF_EXPORT_NAME(name)
+#endif
+
 #if defined(__GNUC__) || defined(__clang__)
 #  define PBUF_LIKELY(x) __builtin_expect(!!(x), 1)
 #  define PBUF_UNLIKELY(x) __builtin_expect(!!(x), 0)
@@ -57,6 +67,16 @@
 // and modules that report errors to JavaScript use it.
 #ifndef PLATFORM_BUFFER_RECOVERABLE_ERRORS
 #  define PLATFORM_BUFFER_RECOVERABLE_ERRORS 0
+#endif
+
+// PLATFORM_BUFFER_SILENT_ERRORS=1 (for the whole program): the default error
+// handler traps without printing, so nothing pulls in stdio. On wasm32 the
+// translation unit that includes host_abi.hpp then also replaces the two
+// libc++ paths that print before aborting (detail/silent_runtime.hpp), and a
+// module that does no I/O of its own imports no WASI at all: a pure-compute
+// Component Model guest needs no WASI adapter (docs/component-model.md).
+#ifndef PLATFORM_BUFFER_SILENT_ERRORS
+#  define PLATFORM_BUFFER_SILENT_ERRORS 0
 #endif
 #if PLATFORM_BUFFER_HAS_EXCEPTIONS || !PLATFORM_BUFFER_RECOVERABLE_ERRORS
 #  define PBUF_FAIL_NORETURN [[noreturn]]

@@ -142,4 +142,7 @@ platform_buffer_release_counter() {
 }
 
 #  undef PBUF_HOST_ABI_INLINE
+
+// PLATFORM_BUFFER_SILENT_ERRORS: the runtime's printing abort paths, replaced once per module.
+#  include "detail/silent_runtime.hpp"
 #endif

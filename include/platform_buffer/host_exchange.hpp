@@ -26,11 +26,7 @@
 // Declares a function the host can call by `name`: extern "C", and on wasm32
 // exported under that name. For the guest's own functions, e.g.
 //   PLATFORM_BUFFER_EXPORT(reverse_text) host::Result reverse_text(std::uint32_t offset, std::uint32_t length) { ... }
-#if PLATFORM_BUFFER_WASM32
-#  define PLATFORM_BUFFER_EXPORT(name) extern "C" __attribute__((export_name(#name)))
-#else
-#  define PLATFORM_BUFFER_EXPORT(name) extern "C"
-#endif
+#define PLATFORM_BUFFER_EXPORT(name) extern "C" PBUF_EXPORT_NAME(#name)
 
 namespace platform_buffer {
 

@@ -4,10 +4,7 @@
 // CHROMIUM overrides the browser binary (default /usr/bin/chromium).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.mjs';
 import { startServer, PAGE } from '../../../examples/js-interop/serve.mjs';
 import { interopChecks } from '../../../examples/js-interop/checks.mjs';
 
@@ -16,27 +13,17 @@ if (!wasmPath) {
   throw new Error('set PLATFORM_BUFFER_INTEROP_WASM to the built interop_reactor.wasm (ctest does this)');
 }
 
-// This machine's network is closed: without these, chromium keeps trying to reach Google's hosts.
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync'];
-
-let server, profile, context;
+let server, browser, context;
 
 before(async () => {
   server = await startServer({ wasmPath });
-  profile = await mkdtemp(join(tmpdir(), 'platform-buffer-chromium-'));
-  // A persistent context is how playwright takes a fresh --user-data-dir.
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    headless: true,  // adds --headless
-    args: ARGS,
-  });
+  browser = await launchChromium();
+  context = browser.context;
 });
 
 after(async () => {
-  await context?.close();
+  await browser?.close();
   await server?.close();
-  if (profile) await rm(profile, { recursive: true, force: true });
 });
 
 test('the example page runs every interop check in chromium, and all pass', async (t) => {
