@@ -214,9 +214,10 @@ class LinearMemoryAllocator {
     detail::raisef(ErrorKind::OutOfMemory,
                    "%s(%zu) cannot be served from linear memory: %llu bytes in use, %llu reserved, limit %llu bytes "
                    "(%llu MB). Call LinearMemoryAllocator::configure(initialSizeMB, maxSizeMB) at startup with a "
-                   "larger maximum, or use AllocationZone::Heap.",
+                   "larger maximum, or use AllocationZone::Heap.%s",
                    op, size, static_cast<unsigned long long>(inUse_), static_cast<unsigned long long>(reserved_),
-                   static_cast<unsigned long long>(maxBytes_), static_cast<unsigned long long>(maxBytes_ / kMB));
+                   static_cast<unsigned long long>(maxBytes_), static_cast<unsigned long long>(maxBytes_ / kMB),
+                   detail::LinearRegion::limitNote(maxBytes_));
   }
 
  private:
