@@ -169,6 +169,11 @@ export class LinearView {
     return new LinearView(exports.memory, offset, length, byteOrder);
   }
 
+  // A view over the memory of an instantiated Emscripten Module (see emscriptenMemory).
+  static fromEmscriptenModule(module, offset, length, byteOrder = ByteOrder.BigEndian) {
+    return new LinearView(emscriptenMemory(module), offset, length, byteOrder);
+  }
+
   // ---- where the bytes are ---------------------------------------------------
   memory() { return this.#memory; }
   // Linear-memory offset of byte 0 of this view (LinearBuffer::baseOffset()).
@@ -450,6 +455,27 @@ function arrayRange(op, array, offset, length) {
 // position, each in the view's byte order (like writeInts/writeLongs/...; a
 // Uint8Array or Int8Array is plain bytes), and advances the position. Any
 // out-of-range offset or length is a RangeError and nothing is written.
+// The WebAssembly.Memory of an instantiated Emscripten Module (the object its
+// generated JavaScript creates; with -sMODULARIZE, what the factory resolves to):
+//  - Module.wasmMemory: a memory passed in with -sIMPORTED_MEMORY, or exported
+//    with -sEXPORTED_RUNTIME_METHODS=wasmMemory by Emscripten releases that offer it;
+//  - otherwise the memory among the module's wasm exports, Module.asm (3.1.6; at
+//    -O2 and up its export name is minified, so it is found by type, not by name)
+//    or Module.wasmExports (later releases, with EXPORTED_RUNTIME_METHODS=wasmExports).
+// Module.HEAPU8 and friends are plain typed arrays, replaced when memory grows:
+// a LinearView holds the memory itself and never goes stale.
+export function emscriptenMemory(module) {
+  if (module?.wasmMemory instanceof WebAssembly.Memory) return module.wasmMemory;
+  for (const exports of [module?.asm, module?.wasmExports]) {
+    if (exports && typeof exports === 'object') {
+      for (const value of Object.values(exports)) if (value instanceof WebAssembly.Memory) return value;
+    }
+  }
+  throw new TypeError('emscriptenMemory: no WebAssembly.Memory on this Emscripten Module (is it instantiated? '
+    + 'await the factory, or wait for onRuntimeInitialized); link with -sEXPORTED_RUNTIME_METHODS=wasmMemory, '
+    + 'or pass one in as Module.wasmMemory with -sIMPORTED_MEMORY');
+}
+
 export function writeFromJsArray(view, array, srcOffset = 0, length = undefined) {
   if (!(view instanceof LinearView)) throw new TypeError('writeFromJsArray takes a LinearView first');
   length = arrayRange('writeFromJsArray', array, srcOffset, length);
