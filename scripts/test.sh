@@ -8,18 +8,29 @@
 #                       wasm32 consumers, the JavaScript module (node --test) and the
 #                       C++/JavaScript interop checks in Node and in headless Chromium
 #   fuzz                each libFuzzer target for its CI budget (about 30 s each)
+#   emscripten          the suite (with and without exceptions), the examples and the
+#                       C++/JavaScript interop checks built with em++ and run under Node
+#                       (Debian's emscripten and its Node 18, or Node 20), and the tests of
+#                       LinearBuffers beside Emscripten's runtime (tests/emscripten)
 # Usage: bash scripts/test.sh [preset...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/deps.sh
 
 presets=("$@")
-[ ${#presets[@]} -gt 0 ] || presets=(gcc clang gcc-asan clang-asan wasm32 fuzz)
+[ ${#presets[@]} -gt 0 ] || presets=(gcc clang gcc-asan clang-asan wasm32 fuzz emscripten)
 
-# Every preset builds a wasm32 module at some point (the host-exchange guest), so
-# the wasm toolchain and Node come with the native ones.
-need_packages "${NATIVE_PACKAGES[@]}" "${WASM_PACKAGES[@]}"
-need_node 20
+# Every preset but emscripten builds a wasm32 module at some point (the host-exchange
+# guest), so the wasm toolchain and Node come with the native ones.
+if [[ " ${presets[*]} " =~ " "(gcc|clang|gcc-asan|clang-asan|wasm32|fuzz)" " ]]; then
+  need_packages "${NATIVE_PACKAGES[@]}" "${WASM_PACKAGES[@]}"
+  need_node 20
+fi
+# Emscripten brings its own clang 14, libc++ and Debian's Node (18 on bookworm).
+if [[ " ${presets[*]} " == *" emscripten "* ]]; then
+  need_packages cmake ninja-build catch2 emscripten
+  need_node 18
+fi
 if [[ " ${presets[*]} " == *" wasm32 "* ]]; then
   bash scripts/js-deps.sh
 fi
