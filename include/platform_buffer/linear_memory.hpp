@@ -217,7 +217,7 @@ class LinearMemoryAllocator {
                    "larger maximum, or use AllocationZone::Heap.%s",
                    op, size, static_cast<unsigned long long>(inUse_), static_cast<unsigned long long>(reserved_),
                    static_cast<unsigned long long>(maxBytes_), static_cast<unsigned long long>(maxBytes_ / kMB),
-                   detail::LinearRegion::limitNote(maxBytes_));
+                   detail::LinearRegion::limitNote(size, maxBytes_ - reserved_));
   }
 
  private:

@@ -90,6 +90,13 @@ int main() {
   EXPECT(again.getInt(0) == 0);
   EXPECT(errors == 2);
 
+  // An allocator's own limit, well inside the runtime's, is named alone.
+  LinearMemoryAllocator tight(1, 2);
+  EXPECT(LinearBuffer::allocate(3 * kMB, ByteOrder::BigEndian, tight).capacity() == 0);
+  EXPECT(errors == 3);
+  EXPECT(lastMessage.find("limit 2097152 bytes (2 MB)") != std::string::npos);
+  EXPECT(lastMessage.find("Emscripten") == std::string::npos);
+
   // The runtime goes on: a small malloc, and printf.
   void* small = std::malloc(1000);
   EXPECT(small != nullptr);

@@ -103,12 +103,13 @@ class LinearRegion {
 #endif
   }
 
-  // For an out-of-memory message: why memory cannot grow as far as `maxBytes`
-  // (the runtime's own limit, and how to raise it), or "" when it can.
-  static const char* limitNote(std::uint64_t maxBytes) noexcept {
+  // For an out-of-memory message: when a `request` within the `room` the
+  // allocator's own limit leaves failed, memory could not grow: the runtime's
+  // limit, and how to raise it. Otherwise "".
+  static const char* limitNote(std::uint64_t request, std::uint64_t room) noexcept {
 #if PBUF_REGION_SBRK
+    if (request > room) return "";
     const std::uint64_t limit = emscripten_get_heap_max();
-    if (limit >= maxBytes) return "";
     static char note[200];
     if (emscripten_get_heap_size() < limit) {
       std::snprintf(note, sizeof note,
@@ -122,7 +123,8 @@ class LinearRegion {
     }
     return note;
 #else
-    (void)maxBytes;
+    (void)request;
+    (void)room;
     return "";
 #endif
   }
