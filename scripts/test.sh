@@ -30,6 +30,7 @@ fi
 if [[ " ${presets[*]} " == *" emscripten "* ]]; then
   need_packages cmake ninja-build catch2 emscripten
   need_node 18
+  echo "== emscripten: $(em++ --version | head -1), Node $(node --version)"
 fi
 if [[ " ${presets[*]} " == *" wasm32 "* ]]; then
   bash scripts/js-deps.sh
