@@ -103,24 +103,33 @@ class LinearRegion {
 #endif
   }
 
+  // Where the first page of the next grow() will be, unless something else
+  // takes memory first (on wasm32, malloc may): a free range that ends here
+  // can be extended by growing, rather than left behind.
+  std::uint64_t growthStart() const noexcept {
+#if PBUF_REGION_SBRK
+    const auto brk = reinterpret_cast<std::uintptr_t>(sbrk(0));
+    return (std::uint64_t{brk} + kPageSize - 1) / kPageSize * kPageSize;
+#elif PLATFORM_BUFFER_WASM32
+    return memoryEnd();
+#else
+    return base_ ? committed_ : kPageSize;  // the first growth starts after page 0
+#endif
+  }
+
   // For an out-of-memory message: when a `request` within the `room` the
   // allocator's own limit leaves failed, memory could not grow: the runtime's
   // limit, and how to raise it. Otherwise "".
   static const char* limitNote(std::uint64_t request, std::uint64_t room) noexcept {
 #if PBUF_REGION_SBRK
     if (request > room) return "";
-    const std::uint64_t limit = emscripten_get_heap_max();
+    // Without ALLOW_MEMORY_GROWTH the limit is the memory's size; the runtime
+    // does not say which of the two it is.
     static char note[200];
-    if (emscripten_get_heap_size() < limit) {
-      std::snprintf(note, sizeof note,
-                    " Emscripten lets memory grow to %llu bytes in all, malloc's share included: link with a larger "
-                    "-sMAXIMUM_MEMORY.", static_cast<unsigned long long>(limit));
-    } else {  // without ALLOW_MEMORY_GROWTH the limit is the memory's size; or it has grown to the maximum
-      std::snprintf(note, sizeof note,
-                    " Emscripten's memory is %llu bytes, malloc's share included, and grows no further: link with "
-                    "-sALLOW_MEMORY_GROWTH=1 (and, with it, a larger -sMAXIMUM_MEMORY).",
-                    static_cast<unsigned long long>(limit));
-    }
+    std::snprintf(note, sizeof note,
+                  " Emscripten's memory cannot grow past %llu bytes, malloc's share included: link with a larger "
+                  "-sMAXIMUM_MEMORY, and with -sALLOW_MEMORY_GROWTH=1 if it is not on.",
+                  static_cast<unsigned long long>(emscripten_get_heap_max()));
     return note;
 #else
     (void)request;
