@@ -21,6 +21,7 @@ PB_WASM32="clang-19 lld-19 wasi-libc libc++-19-dev-wasm32 libc++abi-19-dev-wasm3
 PB_WABT="wabt"                                     # PLATFORM_BUFFER_WABT_HOST (libwabt), PLATFORM_BUFFER_CODEGEN_TEST (wasm-objdump)
 PB_NODE="node"                                     # PLATFORM_BUFFER_NODE_TESTS, wasm32 runs: a Node on PATH, else Debian's nodejs
 PB_NPM="npm"                                       # for npm:<dir>: an npm on PATH, else Debian's npm
+PB_EMSCRIPTEN="emscripten"                         # the emscripten preset: em++ (3.1.6 on bookworm), its clang and libc++
 PB_BROWSER="chromium"                              # PLATFORM_BUFFER_BROWSER_TESTS (and npm:js for playwright-core)
                                                    # npm:js also gives js_types its typescript; npm:examples/component
                                                    # gives PLATFORM_BUFFER_COMPONENT its jco
@@ -33,6 +34,7 @@ declare -A PRESET_NEEDS=(
   [gcc-asan]="$PB_BUILD $PB_GCC $PB_TEST_LIBS"
   [clang-asan]="$PB_BUILD $PB_CLANG $PB_TEST_LIBS $PB_WASM32 $PB_WABT"
   [wasm32]="$PB_BUILD $PB_WASM32 $PB_TEST_LIBS $PB_BOOST $PB_WABT $PB_NODE $PB_NPM $PB_BROWSER npm:js npm:examples/component"
+  [emscripten]="$PB_BUILD $PB_TEST_LIBS $PB_EMSCRIPTEN $PB_NODE"
   [fuzz]="$PB_BUILD $PB_CLANG"
   [bench]="$PB_BUILD $PB_CLANG $PB_BENCH_LIBS $PB_WASM32 $PB_NODE $PB_NPM npm:examples/component"   # scripts/bench.sh
   [js]="$PB_NODE $PB_NPM $PB_BROWSER npm:js npm:examples/component"                          # scripts/js-deps.sh

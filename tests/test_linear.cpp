@@ -235,3 +235,15 @@ TEST_CASE("linear memory never overlaps memory that malloc owns", "[linear]") {
     std::free(m);
   }
 }
+
+TEST_CASE("the region says where its next growth starts", "[linear]") {
+  detail::LinearRegion region;  // every backend: the native simulation, memory.grow, Emscripten's sbrk
+  for (std::uint64_t pages = 1; pages <= 3; ++pages) {
+    const std::uint64_t at = region.growthStart();
+    const std::uint64_t begin = region.grow(pages, 64 * MB);
+    REQUIRE(begin != 0);
+    CHECK(begin == at);
+    CHECK(begin % detail::LinearRegion::kPageSize == 0);
+    CHECK(region.memoryEnd() >= begin + pages * detail::LinearRegion::kPageSize);
+  }
+}

@@ -43,7 +43,7 @@ PBUF_TEST_OPS(double, writeDouble, readDouble, getDouble, setDouble)
 
 template <class T>
 bool sameBits(T a, T b) {
-  if constexpr (std::is_floating_point_v<T>) return std::bit_cast<endian::Bits<T>>(a) == std::bit_cast<endian::Bits<T>>(b);
+  if constexpr (std::is_floating_point_v<T>) return endian::bitCast<endian::Bits<T>>(a) == endian::bitCast<endian::Bits<T>>(b);
   else return a == b;
 }
 
@@ -133,10 +133,10 @@ TEMPLATE_TEST_CASE("every primitive in both byte orders", "[primitives]", PBUF_T
 
 TEMPLATE_TEST_CASE("NaN payloads and infinities survive bit for bit", "[primitives]", PBUF_TEST_ZONES) {
   auto b = TestType::make(24);
-  const float nan = std::bit_cast<float>(0x7FC01234u);
+  const float nan = endian::bitCast<float>(0x7FC01234u);
   b.writeFloat(nan).writeDouble(-std::numeric_limits<double>::infinity());
   b.resetForRead();
-  CHECK(std::bit_cast<std::uint32_t>(b.readFloat()) == 0x7FC01234u);
+  CHECK(endian::bitCast<std::uint32_t>(b.readFloat()) == 0x7FC01234u);
   CHECK(std::isinf(b.readDouble()));
 }
 

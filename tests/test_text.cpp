@@ -321,7 +321,9 @@ TEST_CASE("every charset agrees with iconv both ways", "[text]") {
 
 TEMPLATE_TEST_CASE("writeString refuses malformed UTF-8 in every charset and writes nothing", "[text]", PBUF_TEST_ZONES) {
   for (Charset cs : kCharsets) {
-    for (const auto& [name, bad] : malformedCases()) {
+    for (const auto& [name, text] : malformedCases()) {
+      // Named copies: CHECK_FAILS is a lambda, and clang 14 (Emscripten 3.1.6's) cannot capture a structured binding.
+      const std::string& bad = text;
       INFO(name << " as " << charsetName(cs));
       auto b = TestType::make(1024);
       b.writeInt(1);
@@ -345,7 +347,10 @@ TEMPLATE_TEST_CASE("writeString refuses characters ASCII and Latin-1 cannot hold
       {Charset::ISOLatin1, std::string(65, 'b') + "\xE2\x82\xAC", "U+20AC at byte 65"},
       {Charset::ISOLatin1, "x\xF0\x9F\x98\x80", "U+1F600 at byte 1"},
   };
-  for (const auto& [cs, input, where] : cases) {
+  for (const auto& [charset, text, where] : cases) {
+    // Named copies: CHECK_FAILS is a lambda, and clang 14 (Emscripten 3.1.6's) cannot capture a structured binding.
+    const Charset cs = charset;
+    const std::string& input = text;
     INFO(charsetName(cs) << ": " << where);
     auto b = TestType::make(256);
     b.writeShort(7);
@@ -440,7 +445,9 @@ TEMPLATE_TEST_CASE("readString refuses ill-formed bytes of every charset and con
     CHECK(message.find(bad.says) != std::string::npos);
     CHECK(Snapshot::of(b) == before);
   }
-  for (const auto& [name, bad] : malformedCases()) {
+  for (const auto& [name, text] : malformedCases()) {
+    // Named copies: CHECK_FAILS is a lambda, and clang 14 (Emscripten 3.1.6's) cannot capture a structured binding.
+    const std::string& bad = text;
     INFO(name << " as UTF-8");
     auto b = TestType::make(bad.size() + 1);
     b.writeBytes(std::span(u8(bad), bad.size()));
@@ -478,7 +485,10 @@ TEMPLATE_TEST_CASE("writeString checks the text before the room, and the room by
   const std::pair<Charset, std::size_t> sizes[] = {{Charset::UTF8, 2},           {Charset::UTF16BigEndian, 2},
                                                    {Charset::UTF16LittleEndian, 2}, {Charset::UTF32BigEndian, 4},
                                                    {Charset::UTF32LittleEndian, 4}, {Charset::ISOLatin1, 1}};
-  for (const auto& [cs, size] : sizes) {
+  for (const auto& [charset, bytes] : sizes) {
+    // Named copies: CHECK_FAILS is a lambda, and clang 14 (Emscripten 3.1.6's) cannot capture a structured binding.
+    const Charset cs = charset;
+    const std::size_t size = bytes;
     INFO(charsetName(cs));
     auto small = TestType::make(size - 1);
     auto before = Snapshot::of(small);

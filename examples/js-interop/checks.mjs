@@ -64,8 +64,10 @@ function expectBytes(actual, expected, what) {
 }
 
 // A fresh reactor and a C++ buffer of `size` bytes in `order`, with a JS view of it.
+// `module` is the compiled WASI reactor, or anything with an instantiate() that
+// gives the same exports (the Emscripten build: emscripten.mjs).
 async function setUp(module, order, size = 256) {
-  const ex = await instantiateReactor(module);
+  const ex = await (module instanceof WebAssembly.Module ? instantiateReactor(module) : module.instantiate());
   const handle = ex.pb_allocate(size, order === 'LittleEndian' ? 1 : 0);
   expect(handle >= 0, true, 'pb_allocate');
   const view = viewOf(ex, handle);

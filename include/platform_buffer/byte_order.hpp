@@ -36,6 +36,18 @@ using UnsignedOfSize = std::conditional_t<Size == 1, std::uint8_t,
 template <class T>
 using Bits = UnsignedOfSize<sizeof(T)>;
 
+// std::bit_cast, or the builtin it is made of where the standard library lacks
+// it (Emscripten 3.1.6 ships clang 14's libc++ without std::bit_cast).
+template <class To, class From>
+  requires(sizeof(To) == sizeof(From) && std::is_trivially_copyable_v<To> && std::is_trivially_copyable_v<From>)
+constexpr To bitCast(const From& from) noexcept {
+#if defined(__cpp_lib_bit_cast)
+  return std::bit_cast<To>(from);
+#else
+  return __builtin_bit_cast(To, from);
+#endif
+}
+
 template <class U>
 constexpr U byteswap(U v) noexcept {
   static_assert(std::is_unsigned_v<U>);
@@ -70,13 +82,13 @@ constexpr T load(const std::uint8_t* p, ByteOrder order) noexcept {
     std::memcpy(&bits, p, sizeof bits);
     bits = toOrder(bits, order);
   }
-  return std::bit_cast<T>(bits);
+  return bitCast<T>(bits);
 }
 
 template <Primitive T>
 constexpr void store(std::uint8_t* p, T value, ByteOrder order) noexcept {
   using U = Bits<T>;
-  U bits = std::bit_cast<U>(value);
+  U bits = bitCast<U>(value);
   if (std::is_constant_evaluated()) {
     for (std::size_t i = 0; i < sizeof(U); ++i)
       p[i] = static_cast<std::uint8_t>(bits >> (8 * (order == ByteOrder::LittleEndian ? i : sizeof(U) - 1 - i)));

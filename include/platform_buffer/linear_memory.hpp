@@ -308,10 +308,11 @@ class LinearMemoryAllocator {
     detail::raisef(ErrorKind::OutOfMemory,
                    "%s(%zu) cannot be served from linear memory%s: %llu bytes in use, %llu reserved, limit %llu "
                    "bytes (%llu MB). Call LinearMemoryAllocator::configure(initialSizeMB, maxSizeMB) at startup "
-                   "with a larger maximum, or use AllocationZone::Heap.",
+                   "with a larger maximum, or use AllocationZone::Heap.%s",
                    op, size, bookkeepingFailed_ ? " (the heap has no room for the allocator's bookkeeping)" : "",
                    static_cast<unsigned long long>(inUse_), static_cast<unsigned long long>(reserved_),
-                   static_cast<unsigned long long>(maxBytes_), static_cast<unsigned long long>(maxBytes_ / kMB));
+                   static_cast<unsigned long long>(maxBytes_), static_cast<unsigned long long>(maxBytes_ / kMB),
+                   bookkeepingFailed_ ? "" : detail::LinearRegion::limitNote(size, maxBytes_ - reserved_));
   }
 
   // ---- lookups by offset (hostile input) ---------------------------------------
@@ -400,8 +401,8 @@ class LinearMemoryAllocator {
     const std::uint64_t bytes = wanted ? SizeClasses::bytes(cls) : 0;
     const bool first = counterOffset_ == 0;
     const std::uint64_t counter = first ? kGranule : 0;  // the release counter comes first
-    // Growth appends at the end of memory: a free block ending there grows with it.
-    const std::uint64_t end = region_.memoryEnd();
+    // Growth usually appends where the region says it will: a free block ending there grows with it.
+    const std::uint64_t end = region_.growthStart();
     const std::uint64_t tail = blocks_.freeBytesEndingAt(end);
     for (int attempt = 0; attempt < 2; ++attempt) {
       const std::uint64_t need = counter + (attempt != 0 ? bytes : bytes > tail ? bytes - tail : 0);

@@ -68,6 +68,8 @@ export declare class LinearView {
   constructor(memory: MemorySource, offset: number, length: number, byteOrder?: ByteOrder);
   /** A view over `exports.memory`. */
   static fromExports(exports: ExportsWithMemory, offset: number, length: number, byteOrder?: ByteOrder): LinearView;
+  /** A view over the memory of an instantiated Emscripten Module (see emscriptenMemory). */
+  static fromEmscriptenModule(Module: object, offset: number, length: number, byteOrder?: ByteOrder): LinearView;
 
   /** The memory source the view was made with. */
   memory(): MemorySource;

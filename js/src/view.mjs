@@ -39,6 +39,7 @@ import {
   Charset, checkCharset, checkWellFormed, checkLatin1, writeUTF16, writeLatin1, encodeToScratch, decode, decodeUTF8,
   encoder, utf8Length, NodeBuffer,
 } from './charsets.mjs';
+import { emscriptenMemory } from './hosts.mjs';
 
 export const ByteOrder = Object.freeze({ BigEndian: 'BigEndian', LittleEndian: 'LittleEndian' });
 
@@ -271,6 +272,11 @@ export class LinearView {
       throw new TypeError(`fromExports: the exports have no WebAssembly.Memory named "memory", got ${describe(exports?.memory)}`);
     }
     return new LinearView(exports.memory, offset, length, byteOrder);
+  }
+
+  // A view over the memory of an instantiated Emscripten Module (see emscriptenMemory in hosts.mjs).
+  static fromEmscriptenModule(Module, offset, length, byteOrder = ByteOrder.BigEndian) {
+    return new LinearView(emscriptenMemory(Module), offset, length, byteOrder);
   }
 
   // ---- where the bytes are ---------------------------------------------------
