@@ -682,22 +682,22 @@ std::string printed(const char* format, ...) {
 }  // namespace
 
 TEST_CASE("formatMessage writes what vsnprintf writes for the conversions messages use", "[errors]") {
-#define PB_SAME(...) CHECK(formatted(__VA_ARGS__) == printed(__VA_ARGS__))
-  PB_SAME("plain %% text");
-  PB_SAME("%s and %s", "one", "");
-  PB_SAME("%zu %zu %zu", std::size_t{0}, std::size_t{42}, SIZE_MAX);
-  PB_SAME("%llu %llu", 0ull, ~0ull);
-  PB_SAME("%lld %lld %lld", -1ll, LLONG_MIN, LLONG_MAX);
-  PB_SAME("%d %d %d %i", 0, -7, INT_MIN, INT_MAX);
-  PB_SAME("%u %x %X %#x", 0u, 0xABCDEFu, 0xABCDEFu, 255u);
-  PB_SAME("%hhu %hd %hhd", 300, 70000, 200);
-  PB_SAME("%lu %ld %c", 123ul, -123l, 'Z');
-  PB_SAME("%.3s|%.*s|%5d", "abcdef", 2, "xyz", 7);
-  PB_SAME("%zd %td %jd", static_cast<std::ptrdiff_t>(-5), static_cast<std::ptrdiff_t>(6), static_cast<std::intmax_t>(-7));
-  PB_SAME("[%5d][%-5d][%05d][%+d][% d][%-+6d][%08x][%#10X][%.4u][%.0u][%8.3d][%*d][%-*s|]", 42, 42, -42, 3, 3, -9,
+#define PBUF_SAME(...) CHECK(formatted(__VA_ARGS__) == printed(__VA_ARGS__))
+  PBUF_SAME("plain %% text");
+  PBUF_SAME("%s and %s", "one", "");
+  PBUF_SAME("%zu %zu %zu", std::size_t{0}, std::size_t{42}, SIZE_MAX);
+  PBUF_SAME("%llu %llu", 0ull, ~0ull);
+  PBUF_SAME("%lld %lld %lld", -1ll, LLONG_MIN, LLONG_MAX);
+  PBUF_SAME("%d %d %d %i", 0, -7, INT_MIN, INT_MAX);
+  PBUF_SAME("%u %x %X %#x", 0u, 0xABCDEFu, 0xABCDEFu, 255u);
+  PBUF_SAME("%hhu %hd %hhd", 300, 70000, 200);
+  PBUF_SAME("%lu %ld %c", 123ul, -123l, 'Z');
+  PBUF_SAME("%.3s|%.*s|%5d", "abcdef", 2, "xyz", 7);
+  PBUF_SAME("%zd %td %jd", static_cast<std::ptrdiff_t>(-5), static_cast<std::ptrdiff_t>(6), static_cast<std::intmax_t>(-7));
+  PBUF_SAME("[%5d][%-5d][%05d][%+d][% d][%-+6d][%08x][%#10X][%.4u][%.0u][%8.3d][%*d][%-*s|]", 42, 42, -42, 3, 3, -9,
           0xBEEFu, 0xBEEFu, 7u, 0u, -5, 6, 1, -4, "ab");
-  PB_SAME("[%3c][%-3c][%10.2s][%-10s|]", 'x', 'y', "abcdef", "left");
-#undef PB_SAME
+  PBUF_SAME("[%3c][%-3c][%10.2s][%-10s|]", 'x', 'y', "abcdef", "left");
+#undef PBUF_SAME
   // Truncated to the buffer, NUL-terminated.
   CHECK(formatted("%s", std::string(200, 'x').c_str()) == std::string(127, 'x'));
   // A conversion it does not know ends the formatting, reading no argument for it.

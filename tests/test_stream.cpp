@@ -97,7 +97,7 @@ std::vector<std::uint8_t> randomBytes(std::mt19937& rng, std::size_t n) {
 // ---- the primitives, by name ---------------------------------------------------------
 
 // Each primitive's stream calls and its absolute get on the contiguous buffer.
-#define PB_STREAM_PRIMITIVE(T, Name, getter)                                                                   \
+#define PBUF_STREAM_PRIMITIVE(T, Name, getter)                                                                   \
   struct Name##Op {                                                                                     \
     using Type = T;                                                                                     \
     static constexpr const char* name = #Name;                                                          \
@@ -107,17 +107,17 @@ std::vector<std::uint8_t> randomBytes(std::mt19937& rng, std::size_t n) {
     static std::optional<T> tryRead(StreamProcessor& s) { return s.tryRead##Name(); }                  \
     static T at(const ByteArrayBuffer& b, std::size_t i) { return b.getter(i); }                        \
   };
-PB_STREAM_PRIMITIVE(std::int8_t, Byte, get)
-PB_STREAM_PRIMITIVE(std::uint8_t, UnsignedByte, getUnsignedByte)
-PB_STREAM_PRIMITIVE(std::int16_t, Short, getShort)
-PB_STREAM_PRIMITIVE(std::uint16_t, UnsignedShort, getUnsignedShort)
-PB_STREAM_PRIMITIVE(std::int32_t, Int, getInt)
-PB_STREAM_PRIMITIVE(std::uint32_t, UnsignedInt, getUnsignedInt)
-PB_STREAM_PRIMITIVE(std::int64_t, Long, getLong)
-PB_STREAM_PRIMITIVE(std::uint64_t, UnsignedLong, getUnsignedLong)
-PB_STREAM_PRIMITIVE(float, Float, getFloat)
-PB_STREAM_PRIMITIVE(double, Double, getDouble)
-#undef PB_STREAM_PRIMITIVE
+PBUF_STREAM_PRIMITIVE(std::int8_t, Byte, get)
+PBUF_STREAM_PRIMITIVE(std::uint8_t, UnsignedByte, getUnsignedByte)
+PBUF_STREAM_PRIMITIVE(std::int16_t, Short, getShort)
+PBUF_STREAM_PRIMITIVE(std::uint16_t, UnsignedShort, getUnsignedShort)
+PBUF_STREAM_PRIMITIVE(std::int32_t, Int, getInt)
+PBUF_STREAM_PRIMITIVE(std::uint32_t, UnsignedInt, getUnsignedInt)
+PBUF_STREAM_PRIMITIVE(std::int64_t, Long, getLong)
+PBUF_STREAM_PRIMITIVE(std::uint64_t, UnsignedLong, getUnsignedLong)
+PBUF_STREAM_PRIMITIVE(float, Float, getFloat)
+PBUF_STREAM_PRIMITIVE(double, Double, getDouble)
+#undef PBUF_STREAM_PRIMITIVE
 
 // The bits of a value, so that NaNs compare too.
 template <class T>
@@ -688,10 +688,10 @@ TEST_CASE("linear memory running out during readBuffer's copy consumes nothing",
   }
   std::vector<std::uint32_t> hog;  // every block left, taken as host blocks (which fail quietly)
   for (std::size_t size = 65536; size >= 16; size /= 2) {
-    while (const std::uint32_t block = small.allocateBlock(size, BlockOwner::Host)) hog.push_back(block);
+    while (const std::uint32_t block = small.allocateHostBlock(size)) hog.push_back(block);
   }
   for (std::size_t size : {1500, 1000}) {
-    while (const std::uint32_t block = small.allocateBlock(size, BlockOwner::Host)) hog.push_back(block);
+    while (const std::uint32_t block = small.allocateHostBlock(size)) hog.push_back(block);
   }
   CHECK_FAILS(ErrorKind::OutOfMemory, s.readBuffer(1000));
   CHECK(s.available() == 1500);

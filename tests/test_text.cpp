@@ -671,9 +671,9 @@ TEST_CASE("the text kernels of every path give the scalar answers", "[text]") {
   std::vector<std::string> paths;
   text::forEachIsa([&](auto isa) { paths.push_back(pathName(decltype(isa)::path)); });
   INFO("paths: " << paths.size());
-#if defined(PBUF_TEXT_X86)
+#if defined(PBUF_X86)
   if (__builtin_cpu_supports("avx2")) CHECK(paths == std::vector<std::string>{"scalar", "ssse3", "avx2"});
-#elif defined(PBUF_TEXT_SIMD128)
+#elif defined(PBUF_SIMD128)
   CHECK(paths == std::vector<std::string>{"scalar", "simd128"});
 #endif
   using Scalar = text::scalar::Isa;
@@ -751,10 +751,10 @@ TEST_CASE("the active text path is the best this build and CPU run", "[text]") {
   using platform_buffer::detail::bulk::Path;
   const Path path = text::activePath();
   INFO("active: " << pathName(path));
-#if defined(PBUF_TEXT_SIMD128)
+#if defined(PBUF_SIMD128)
   CHECK(path == Path::Simd128);
-#elif defined(PBUF_TEXT_X86)
-  CHECK(path == platform_buffer::detail::bulk::x86Path());
+#elif defined(PBUF_X86)
+  CHECK(path == platform_buffer::detail::bulk::selectedPath());  // the same CPU level decides both
   if (__builtin_cpu_supports("avx2")) CHECK(path == Path::Avx2);
 #else
   CHECK(path == Path::Scalar);

@@ -50,7 +50,7 @@
 
 #include "errors.hpp"
 #include "linear_buffer.hpp"
-#include "utf8.hpp"
+#include "text.hpp"
 
 // The guest-side host-ABI helpers (host::adoptInput, host::tryAllocate). The
 // exports themselves, cabi_realloc among them, come from host_abi.hpp, which

@@ -12,9 +12,9 @@
 //   errors.hpp             BufferUnderflowException, BufferOverflowException,
 //                          MalformedTextException, OutOfMemoryError; ErrorKind,
 //                          ErrorHandler, setErrorHandler, errorHandler
-//   utf8.hpp               utf8::validPrefix, utf8::isValid
 //   text.hpp               Charset {UTF8, UTF16BigEndian, UTF16LittleEndian,
-//                          UTF32BigEndian, UTF32LittleEndian, ASCII, ISOLatin1}
+//                          UTF32BigEndian, UTF32LittleEndian, ASCII, ISOLatin1},
+//                          charsetName; utf8::validPrefix, utf8::isValid
 //   buffer_core.hpp        BufferCore<Self>: every read, write, view and
 //                          conversion of every buffer type, written once
 //   byte_array_buffer.hpp  ByteArrayBuffer: the Heap zone (a std::vector)
@@ -51,3 +51,4 @@
 #include "front_end.hpp"
 #include "pool.hpp"
 #include "stream.hpp"
+#include "host_exchange.hpp"

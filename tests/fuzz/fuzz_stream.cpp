@@ -98,14 +98,14 @@ struct Primitive {
   static std::optional<T> tryPeek(const StreamProcessor& s, std::size_t o) { return (s.*TryPeek)(o); }
   static std::optional<T> tryRead(StreamProcessor& s) { return (s.*TryRead)(); }
 };
-#define PB_PRIMITIVE(T, Name) \
+#define PBUF_PRIMITIVE(T, Name) \
   Primitive<T, &StreamProcessor::peek##Name, &StreamProcessor::read##Name, &StreamProcessor::tryPeek##Name, &StreamProcessor::tryRead##Name>
-using Primitives = std::tuple<PB_PRIMITIVE(std::int8_t, Byte), PB_PRIMITIVE(std::uint8_t, UnsignedByte),
-                              PB_PRIMITIVE(std::int16_t, Short), PB_PRIMITIVE(std::uint16_t, UnsignedShort),
-                              PB_PRIMITIVE(std::int32_t, Int), PB_PRIMITIVE(std::uint32_t, UnsignedInt),
-                              PB_PRIMITIVE(std::int64_t, Long), PB_PRIMITIVE(std::uint64_t, UnsignedLong),
-                              PB_PRIMITIVE(float, Float), PB_PRIMITIVE(double, Double)>;
-#undef PB_PRIMITIVE
+using Primitives = std::tuple<PBUF_PRIMITIVE(std::int8_t, Byte), PBUF_PRIMITIVE(std::uint8_t, UnsignedByte),
+                              PBUF_PRIMITIVE(std::int16_t, Short), PBUF_PRIMITIVE(std::uint16_t, UnsignedShort),
+                              PBUF_PRIMITIVE(std::int32_t, Int), PBUF_PRIMITIVE(std::uint32_t, UnsignedInt),
+                              PBUF_PRIMITIVE(std::int64_t, Long), PBUF_PRIMITIVE(std::uint64_t, UnsignedLong),
+                              PBUF_PRIMITIVE(float, Float), PBUF_PRIMITIVE(double, Double)>;
+#undef PBUF_PRIMITIVE
 
 class StreamFuzzer {
  public:

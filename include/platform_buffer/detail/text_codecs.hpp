@@ -20,15 +20,14 @@
 #include <cstdint>
 #include <cstring>
 
-#include "../bulk.hpp"
+#include "bulk.hpp"
+#include "cpu.hpp"  // PBUF_SIMD128, PBUF_X86, cpu::x86Level(): which kernels exist and run
 #include "../byte_order.hpp"
 
-#if defined(__wasm_simd128__)
+#if defined(PBUF_SIMD128)
 #  include <wasm_simd128.h>
-#  define PBUF_TEXT_SIMD128 1
-#elif (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
+#elif defined(PBUF_X86)
 #  include <immintrin.h>
-#  define PBUF_TEXT_X86 1
 #endif
 
 namespace platform_buffer::detail::text {
@@ -159,14 +158,14 @@ PBUF_INLINE bool asciiWord(const std::uint8_t* s) noexcept {
 // most common text, checked inline without a kernel call. Overlapping loads
 // cover any length with at most four vectors (SSE2 is part of x86-64).
 PBUF_INLINE bool isAsciiShort(const std::uint8_t* s, std::size_t n) noexcept {
-#if defined(PBUF_TEXT_X86) && defined(__SSE2__)
+#if defined(PBUF_X86) && defined(__SSE2__)
   if (n >= 16) {
     const auto load = [](const std::uint8_t* p) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)); };
     __m128i bits = _mm_or_si128(load(s), load(s + n - 16));
     if (n > 32) bits = _mm_or_si128(bits, _mm_or_si128(load(s + 16), load(s + n - 32)));
     return _mm_movemask_epi8(bits) == 0;
   }
-#elif defined(PBUF_TEXT_SIMD128)
+#elif defined(PBUF_SIMD128)
   if (n >= 16) {
     v128_t bits = wasm_v128_or(wasm_v128_load(s), wasm_v128_load(s + n - 16));
     if (n > 32) bits = wasm_v128_or(bits, wasm_v128_or(wasm_v128_load(s + 16), wasm_v128_load(s + n - 32)));
@@ -202,7 +201,7 @@ PBUF_INLINE bool isAsciiShort(const std::uint8_t* s, std::size_t n) noexcept {
 // unspecified, when a unit is not ASCII.
 template <bool BigEndian>
 PBUF_INLINE void widenAsciiShort(const std::uint8_t* s, std::size_t n, std::uint8_t* out) noexcept {
-#if defined(PBUF_TEXT_X86) && defined(__SSE2__)
+#if defined(PBUF_X86) && defined(__SSE2__)
   if (n >= 16) {
     for (std::size_t i = 0; i < n; i += 16) {
       const std::size_t at = i + 16 <= n ? i : n - 16;
@@ -214,7 +213,7 @@ PBUF_INLINE void widenAsciiShort(const std::uint8_t* s, std::size_t n, std::uint
     }
     return;
   }
-#elif defined(PBUF_TEXT_SIMD128)
+#elif defined(PBUF_SIMD128)
   if (n >= 16) {
     for (std::size_t i = 0; i < n; i += 16) {
       const std::size_t at = i + 16 <= n ? i : n - 16;
@@ -235,7 +234,7 @@ PBUF_INLINE void widenAsciiShort(const std::uint8_t* s, std::size_t n, std::uint
 
 template <bool BigEndian>
 PBUF_INLINE bool narrowAsciiShort(const std::uint8_t* s, std::size_t units, std::uint8_t* out) noexcept {
-#if defined(PBUF_TEXT_X86) && defined(__SSE2__)
+#if defined(PBUF_X86) && defined(__SSE2__)
   if (units >= 16) {
     const auto load = [&](std::size_t unit) {
       const __m128i u = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + 2 * unit));
@@ -250,7 +249,7 @@ PBUF_INLINE bool narrowAsciiShort(const std::uint8_t* s, std::size_t units, std:
     }
     return _mm_movemask_epi8(_mm_cmpeq_epi16(_mm_and_si128(any, _mm_set1_epi16(-0x80)), _mm_setzero_si128())) == 0xFFFF;
   }
-#elif defined(PBUF_TEXT_SIMD128)
+#elif defined(PBUF_SIMD128)
   if (units >= 16) {
     const auto load = [&](std::size_t unit) {
       const v128_t u = wasm_v128_load(s + 2 * unit);
@@ -647,7 +646,7 @@ inline constexpr std::uint8_t lastOfBlock32[32] = {
 // instruction set, in that set's namespace, with the target enabled for just
 // those functions (x86 builds without -mavx2 still get the AVX2 kernels, and
 // call them only on CPUs that have AVX2).
-#if defined(PBUF_TEXT_X86)
+#if defined(PBUF_X86)
 #  if defined(__clang__)
 #    pragma clang attribute push(__attribute__((target("ssse3"))), apply_to = function)
 #  else
@@ -679,7 +678,7 @@ namespace platform_buffer::detail::text::avx2 {
 #  else
 #    pragma GCC pop_options
 #  endif
-#elif defined(PBUF_TEXT_SIMD128)
+#elif defined(PBUF_SIMD128)
 namespace platform_buffer::detail::text::simd128 {
 #  define PBUF_TEXT_KERNEL_PATH Simd128
 #  include "text_kernels.inc"
@@ -692,16 +691,17 @@ namespace platform_buffer::detail::text {
 // Calls fn with the fastest instruction set this build and CPU run.
 template <class Fn>
 PBUF_INLINE decltype(auto) withBestIsa(Fn&& fn) {
-#if defined(PBUF_TEXT_SIMD128)
+#if defined(PBUF_SIMD128)
   return fn(simd128::Isa{});
-#elif defined(PBUF_TEXT_X86) && defined(__AVX2__)
+#elif defined(PBUF_X86) && defined(__AVX2__)
   return fn(avx2::Isa{});
-#elif defined(PBUF_TEXT_X86)
-  switch (bulk::x86Path()) {
-    case bulk::Path::Avx2: return fn(avx2::Isa{});
-    case bulk::Path::Ssse3: return fn(ssse3::Isa{});
-    default: return fn(scalar::Isa{});
+#elif defined(PBUF_X86)
+  switch (cpu::x86Level()) {
+    case cpu::X86Level::Avx2: return fn(avx2::Isa{});
+    case cpu::X86Level::Ssse3: return fn(ssse3::Isa{});
+    case cpu::X86Level::Baseline: break;
   }
+  return fn(scalar::Isa{});
 #else
   return fn(scalar::Isa{});
 #endif
@@ -716,12 +716,12 @@ inline bulk::Path activePath() noexcept {
 template <class Fn>
 void forEachIsa(Fn&& fn) {
   fn(scalar::Isa{});
-#if defined(PBUF_TEXT_SIMD128)
+#if defined(PBUF_SIMD128)
   fn(simd128::Isa{});
-#elif defined(PBUF_TEXT_X86)
-  const bulk::Path best = bulk::x86Path();
-  if (best == bulk::Path::Ssse3 || best == bulk::Path::Avx2) fn(ssse3::Isa{});
-  if (best == bulk::Path::Avx2) fn(avx2::Isa{});
+#elif defined(PBUF_X86)
+  const cpu::X86Level level = cpu::x86Level();
+  if (level >= cpu::X86Level::Ssse3) fn(ssse3::Isa{});
+  if (level >= cpu::X86Level::Avx2) fn(avx2::Isa{});
 #endif
 }
 
