@@ -122,7 +122,7 @@ PBUF_STREAM_PRIMITIVE(double, Double, getDouble)
 // The bits of a value, so that NaNs compare too.
 template <class T>
 auto bitsOf(T v) {
-  return std::bit_cast<endian::Bits<T>>(v);
+  return endian::bitCast<endian::Bits<T>>(v);
 }
 template <class T>
 auto bitsOf(const std::optional<T>& v) {
@@ -426,7 +426,7 @@ TEST_CASE("a value across many 1-byte chunks, and across 3 chunks of each zone",
   CHECK(s.chunkCount() == 8);
   CHECK(s.peekLong() == 0x0102030405060708);
   CHECK(s.peekInt(3) == 0x04050607);
-  CHECK(s.readDouble() == std::bit_cast<double>(std::uint64_t{0x0102030405060708}));
+  CHECK(s.readDouble() == endian::bitCast<double>(std::uint64_t{0x0102030405060708}));
   CHECK(s.chunkCount() == 0);
 
   const auto bytes = bytesOf({0x40, 0x09, 0x21, 0xFB, 0x54, 0x44, 0x2D, 0x18});  // pi as a big-endian double

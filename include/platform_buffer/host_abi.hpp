@@ -68,7 +68,7 @@ inline std::uint32_t reallocBlock(std::uint32_t oldPtr, std::uint32_t oldSize, s
   const bool badAlign = align == 0 || (align & (align - 1)) != 0 || align > LinearMemoryAllocator::kGranule;
   const Status old = oldPtr == 0 ? Status::Ok : allocator.checkHostBlock(oldPtr, oldSize);
   char text[320];
-  std::snprintf(text, sizeof text,
+  platform_buffer::detail::formatError(text, sizeof text,
                 "cabi_realloc(%u, %u, %u, %u) cannot be served: %s; the canonical ABI requires a trap "
                 "(it never checks for 0)",
                 oldPtr, oldSize, align, newSize,

@@ -203,8 +203,8 @@ inline Decoded readMeasured(Utf8Size size, Convert convert) {
 struct OpName {
   char text[48];
   OpName(const char* op, Charset charset) noexcept {
-    if (charset == Charset::UTF8) std::snprintf(text, sizeof text, "%s", op);
-    else std::snprintf(text, sizeof text, "%s(%s)", op, charsetName(charset));
+    if (charset == Charset::UTF8) formatError(text, sizeof text, "%s", op);
+    else formatError(text, sizeof text, "%s(%s)", op, charsetName(charset));
   }
 };
 
@@ -214,7 +214,7 @@ struct Problem {
   PBUF_PRINTF(2, 3) explicit Problem(const char* format, ...) noexcept {
     va_list args;
     va_start(args, format);
-    std::vsnprintf(text, sizeof text, format, args);
+    vformatError(text, sizeof text, format, args);
     va_end(args);
   }
 };

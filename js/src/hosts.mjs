@@ -26,7 +26,8 @@ export function emscriptenMemory(Module) {
   if (Module.HEAPU8 instanceof Uint8Array) return () => Module.HEAPU8.buffer;
   throw new TypeError('emscriptenMemory: this Module exposes neither its WebAssembly.Memory (Module.wasmMemory, ' +
     'Module.asm, Module.wasmExports) nor HEAPU8: build with -sEXPORTED_RUNTIME_METHODS=wasmMemory (or HEAPU8), ' +
-    'and call it once the runtime is initialised');
+    'or pass a memory in as Module.wasmMemory with -sIMPORTED_MEMORY; and call it once the runtime is initialised ' +
+    '(await the factory, or wait for onRuntimeInitialized)');
 }
 
 // Captures the memory of a jco-transpiled component. jco's `--instantiation`

@@ -17,9 +17,24 @@ test('emscriptenMemory: the memory among Module.asm, whatever its (minified) exp
 });
 
 test('emscriptenMemory: a Module without one is a TypeError that says what to do', () => {
-  for (const module of [undefined, null, {}, { asm: {} }, { asm: null, wasmMemory: {} }, { HEAPU8: new Uint8Array(8) }]) {
-    assert.throws(() => emscriptenMemory(module), (e) => e instanceof TypeError && /IMPORTED_MEMORY/.test(e.message));
+  for (const module of [undefined, null, 42]) {
+    assert.throws(() => emscriptenMemory(module), (e) => e instanceof TypeError && /the Emscripten Module object/.test(e.message));
   }
+  for (const module of [{}, { asm: {} }, { asm: null, wasmMemory: {} }]) {
+    assert.throws(() => emscriptenMemory(module),
+      (e) => e instanceof TypeError && /EXPORTED_RUNTIME_METHODS=wasmMemory/.test(e.message) && /IMPORTED_MEMORY/.test(e.message));
+  }
+});
+
+test('emscriptenMemory: failing a memory, the buffer behind Module.HEAPU8, which Emscripten replaces as memory grows', () => {
+  const growing = new WebAssembly.Memory({ initial: 1, maximum: 2 });
+  const module = { HEAPU8: new Uint8Array(growing.buffer) };
+  const source = emscriptenMemory(module);
+  assert.equal(typeof source, 'function');
+  assert.equal(source(), growing.buffer);
+  growing.grow(1);
+  module.HEAPU8 = new Uint8Array(growing.buffer);  // what Emscripten's resize path does
+  assert.equal(source(), growing.buffer);
 });
 
 test('LinearView.fromEmscriptenModule: a view over that memory, checked like any other', () => {
