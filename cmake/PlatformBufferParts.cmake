@@ -77,6 +77,16 @@ function(platform_buffer_part_needs missing_var found_var what)
   endif()
 endfunction()
 
+# Appends `what` to the list <missing_var> when `file` does not exist (an npm package that
+# `npm ci` puts in a node_modules, say).
+function(platform_buffer_part_needs_file missing_var file what)
+  if(NOT EXISTS "${file}")
+    set(list ${${missing_var}})
+    list(APPEND list "${what}")
+    set(${missing_var} "${list}" PARENT_SCOPE)
+  endif()
+endfunction()
+
 # Node.js for the tests that run JavaScript: the toolchain's WASI_NODE in a wasm32 build,
 # else node (or nodejs) from PATH. Sets PLATFORM_BUFFER_NODE (the program, or
 # PLATFORM_BUFFER_NODE-NOTFOUND) and PLATFORM_BUFFER_NODE_VERSION (e.g. 18.20.4, or empty)

@@ -8,3 +8,14 @@ int main(int argc, char* argv[]) { return Catch::Session().run(argc, argv); }
 #  define CATCH_CONFIG_MAIN
 #  include <catch2/catch.hpp>
 #endif
+
+// Some tests ask for sizes no heap can give, on purpose (OutOfMemoryError): under
+// AddressSanitizer the allocator must then fail as the real one does, not abort.
+#if defined(__has_feature)
+#  if __has_feature(address_sanitizer)
+#    define PBUF_TEST_ASAN 1
+#  endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) || defined(PBUF_TEST_ASAN)
+extern "C" const char* __asan_default_options() { return "allocator_may_return_null=1"; }
+#endif
