@@ -42,6 +42,7 @@
 #  define PBUF_LIKELY(x) __builtin_expect(!!(x), 1)
 #  define PBUF_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #  define PBUF_COLD [[gnu::cold, gnu::noinline]]
+#  define PBUF_NOINLINE [[gnu::noinline]]
 #  define PBUF_INLINE [[gnu::always_inline]] inline
 // For destructors: inlined with everything they call, even on cold exception
 // cleanup paths. An out-of-line destructor call there takes the buffer's
@@ -53,6 +54,7 @@
 #  define PBUF_LIKELY(x) (x)
 #  define PBUF_UNLIKELY(x) (x)
 #  define PBUF_COLD
+#  define PBUF_NOINLINE
 #  define PBUF_INLINE inline
 #  define PBUF_FLATTEN
 #  define PBUF_TRAP() std::abort()
