@@ -25,12 +25,12 @@ cmake -S . -B build/bench-native -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX
 cmake --build build/bench-native --target platform_buffer_bench platform_buffer_fragmentation -j2
 
 echo "== wasm32 build (Release, -msimd128)"
-cmake --preset wasm32 -B build/bench-wasm32 -DCMAKE_BUILD_TYPE=Release \
+cmake --preset wasm32 -B build/bench-wasm32 --no-warn-unused-cli -DCMAKE_BUILD_TYPE=Release \
   -DPLATFORM_BUFFER_BENCHMARKS=ON -DPLATFORM_BUFFER_TESTS=OFF -DPLATFORM_BUFFER_EXAMPLES=OFF >/dev/null
 cmake --build build/bench-wasm32 --target platform_buffer_bench platform_buffer_fragmentation -j2
 
 echo "== the example component (wasm32 Release, jco)"
-cmake --preset wasm32 -B build/bench-component -DCMAKE_BUILD_TYPE=Release \
+cmake --preset wasm32 -B build/bench-component --no-warn-unused-cli -DCMAKE_BUILD_TYPE=Release \
   -DPLATFORM_BUFFER_BENCHMARKS=OFF -DPLATFORM_BUFFER_TESTS=OFF -DPLATFORM_BUFFER_EXAMPLES=ON >/dev/null
 cmake --build build/bench-component --target component_js -j2
 

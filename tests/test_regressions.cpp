@@ -104,9 +104,9 @@ TEST_CASE("a pool keeps no record of the buffers dropped instead of released", "
 TEST_CASE("memory released as small blocks serves a larger one", "[regression][linear]") {
   LinearMemoryAllocator allocator(1, 1);
   std::vector<LinearBuffer> small;
-  // Fill the region (its first 16 bytes are the release counter).
+  // Fill the region (its first 64 bytes are the release counter's).
   while (allocator.stats().reservedBytes == 0 ||
-         allocator.stats().bytesInUse + 2 * LinearMemoryAllocator::kGranule <= allocator.stats().reservedBytes)
+         allocator.stats().bytesInUse + 64 + LinearMemoryAllocator::kGranule <= allocator.stats().reservedBytes)
     small.push_back(LinearBuffer::allocate(16, ByteOrder::BigEndian, allocator));
   REQUIRE(allocator.stats().reservedBytes == 1024 * 1024);
   // Odd blocks first, then even ones, but one near the middle stays.

@@ -400,7 +400,7 @@ class LinearMemoryAllocator {
     if (!reserveForGrowth()) return bookkeepingFailure();
     const std::uint64_t bytes = wanted ? SizeClasses::bytes(cls) : 0;
     const bool first = counterOffset_ == 0;
-    const std::uint64_t counter = first ? kGranule : 0;  // the release counter comes first
+    const std::uint64_t counter = first ? kCounterBytes : 0;  // the release counter comes first
     // Growth usually appends where the region says it will: a free block ending there grows with it.
     const std::uint64_t end = region_.growthStart();
     const std::uint64_t tail = blocks_.freeBytesEndingAt(end);
@@ -426,10 +426,14 @@ class LinearMemoryAllocator {
     return kNoBlock;
   }
 
-  // The release counter takes the first granule of the first range.
+  static constexpr std::uint64_t kCounterBytes = 64;
+  // The release counter takes the first cache line of the first range (a 4-byte
+  // counter in 64 bytes), so that the blocks after it start cache-line aligned
+  // as before it existed: a 1 KiB block 16 bytes off a line zeroed at 0.76x the
+  // speed of an aligned one natively (alloc_release/Linear/1024).
   void makeReleaseCounter() noexcept {
     std::uint32_t dirty;
-    const std::uint32_t block = blocks_.take(0, dirty);
+    const std::uint32_t block = blocks_.take(SizeClasses::ceil(kCounterBytes), dirty);
     Block& b = blocks_[block];
     b.state = BlockState::Live;
     b.owner = BlockOwner::Internal;

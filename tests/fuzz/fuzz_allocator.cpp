@@ -223,7 +223,7 @@ class AllocatorFuzzer {
     const bool first = before.reservedBytes == 0;
     if (!first) {
       // Chunk edges: the foreign ranges cut the simulated memory [64 KiB, end).
-      std::uint64_t cursor = kPage + 16;  // the release counter takes the first granule
+      std::uint64_t cursor = kPage + 64;  // the release counter takes the first cache line
       auto gapFits = [&](std::uint64_t from, std::uint64_t to) { return to > from && to - from >= bytes; };
       std::vector<std::pair<std::uint64_t, std::uint64_t>> cuts(foreign_.begin(), foreign_.end());
       std::sort(cuts.begin(), cuts.end());
