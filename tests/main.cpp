@@ -11,11 +11,7 @@ int main(int argc, char* argv[]) { return Catch::Session().run(argc, argv); }
 
 // Some tests ask for sizes no heap can give, on purpose (OutOfMemoryError): under
 // AddressSanitizer the allocator must then fail as the real one does, not abort.
-#if defined(__has_feature)
-#  if __has_feature(address_sanitizer)
-#    define PBUF_TEST_ASAN 1
-#  endif
-#endif
-#if defined(__SANITIZE_ADDRESS__) || defined(PBUF_TEST_ASAN)
+#include <platform_buffer/config.hpp>  // PBUF_ASAN: the one sanitizer detection
+#if defined(PBUF_ASAN)
 extern "C" const char* __asan_default_options() { return "allocator_may_return_null=1"; }
 #endif
