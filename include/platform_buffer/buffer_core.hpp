@@ -265,7 +265,7 @@ class BufferCore {
   }
   // Writes UTF-8 text in `charset`. Ill-formed text, or a character the charset
   // cannot hold, is checked first and writes nothing; then the room.
-  Self& writeString(std::string_view text, Charset charset) {
+  PBUF_INLINE Self& writeString(std::string_view text, Charset charset) {
     auto& s = st();
     std::size_t written;
     if (PBUF_LIKELY(detail::text::write(charset, text, s.data, s.position, s.limit, written))) s.position += written;

@@ -163,8 +163,6 @@ inline bool fitsString(std::uint64_t size) {
 template <bool BigEndian>
 inline Decoded readUtf16(const std::uint8_t* s, std::size_t units) {
   Decoded out{std::string(units, '\0'), Status::Ok};
-  auto* bytes = reinterpret_cast<std::uint8_t*>(out.text.data());
-  if (units <= 64 && narrowAsciiShort<BigEndian>(s, units, bytes)) return out;  // short ASCII: inline
   const std::size_t ascii = withBestIsa([&](auto isa) {
     return decltype(isa)::template utf16AsciiPrefix<BigEndian>(s, units,
                                                                 reinterpret_cast<std::uint8_t*>(out.text.data()));
@@ -426,7 +424,18 @@ PBUF_INLINE std::string readUtf8(const std::uint8_t* s, std::size_t n, bool& ok)
 // readString, once the length is known to be there: checks the n bytes at s in
 // `charset` and converts them to UTF-8.
 PBUF_INLINE std::string read(Charset charset, const std::uint8_t* s, std::size_t n, bool& ok) {
-  return charset == Charset::UTF8 ? readUtf8(s, n, ok) : readAny(charset, s, n, ok);
+  if (charset == Charset::UTF8) return readUtf8(s, n, ok);
+  // Short ASCII text in UTF-16: narrowed inline on the stack, then copied into
+  // the string once (a string made first would be zero-filled, then written).
+  if ((charset == Charset::UTF16BigEndian || charset == Charset::UTF16LittleEndian) && n <= 128 && n % 2 == 0) {
+    std::uint8_t narrow[64];
+    if (charset == Charset::UTF16BigEndian ? narrowAsciiShort<true>(s, n / 2, narrow)
+                                           : narrowAsciiShort<false>(s, n / 2, narrow)) {
+      ok = true;
+      return std::string(reinterpret_cast<const char*>(narrow), n / 2);
+    }
+  }
+  return readAny(charset, s, n, ok);
 }
 
 }  // namespace detail::text
