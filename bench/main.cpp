@@ -3,6 +3,7 @@
 #include "benchmarks.hpp"
 #include "stream_benchmarks.hpp"
 #include "subjects.hpp"
+#include "text_stages.hpp"
 
 namespace bench {
 namespace {
@@ -29,6 +30,8 @@ const bool registered[] = {
     registerStreamBenchmarks<Zone<"Linear", [](Size n) __attribute__((always_inline)) { return LinearBuffer::allocate(n); }>>(),
     registerStreamBenchmarks<Zone<"PlatformHeap", [](Size n) __attribute__((always_inline)) { return PlatformBuffer::allocate(n, AllocationZone::Heap); }>>(),
     registerStreamBenchmarks<Zone<"PlatformDirect", [](Size n) __attribute__((always_inline)) { return PlatformBuffer::allocate(n, AllocationZone::Direct); }>>(),
+    // Each stage of a text round trip alone, on every text path (text_stages.hpp).
+    registerTextStages(),
 };
 
 }  // namespace
