@@ -72,6 +72,7 @@ inline const char* pathName(platform_buffer::detail::bulk::Path path) {
     case Path::Ssse3: return "SSSE3";
     case Path::Avx2: return "AVX2";
     case Path::Simd128: return "simd128";
+    case Path::Avx512: return "AVX-512";
   }
   return "unknown";
 }

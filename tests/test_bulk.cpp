@@ -34,6 +34,7 @@ const char* nameOf(bulk::Path path) {
     case bulk::Path::Ssse3: return "ssse3";
     case bulk::Path::Avx2: return "avx2";
     case bulk::Path::Simd128: return "simd128";
+    case bulk::Path::Avx512: return "avx512";
   }
   return "?";
 }
@@ -144,7 +145,10 @@ TEST_CASE("the dispatcher picks the best runnable path", "[bulk][simd]") {
   CHECK(bulk::selectedPath() == paths.back());
 #if defined(PBUF_X86)
   namespace cpu = platform_buffer::detail::cpu;
-  const auto expected = __builtin_cpu_supports("avx2")    ? cpu::X86Level::Avx2
+  const bool avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+      __builtin_cpu_supports("avx512vbmi2");
+  const auto expected = avx512                            ? cpu::X86Level::Avx512
+                        : __builtin_cpu_supports("avx2")  ? cpu::X86Level::Avx2
                         : __builtin_cpu_supports("ssse3") ? cpu::X86Level::Ssse3
                                                           : cpu::X86Level::Baseline;
   CHECK(cpu::x86Level() == expected);

@@ -604,6 +604,7 @@ const char* pathName(platform_buffer::detail::bulk::Path path) {
     case platform_buffer::detail::bulk::Path::Ssse3: return "ssse3";
     case platform_buffer::detail::bulk::Path::Avx2: return "avx2";
     case platform_buffer::detail::bulk::Path::Simd128: return "simd128";
+    case platform_buffer::detail::bulk::Path::Avx512: return "avx512";
   }
   return "?";
 }
@@ -674,7 +675,11 @@ TEST_CASE("the text kernels of every path give the scalar answers", "[text]") {
   text::forEachIsa([&](auto isa) { paths.push_back(pathName(decltype(isa)::path)); });
   INFO("paths: " << paths.size());
 #if defined(PBUF_X86)
-  if (__builtin_cpu_supports("avx2")) CHECK(paths == std::vector<std::string>{"scalar", "ssse3", "avx2"});
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+      __builtin_cpu_supports("avx512vbmi2"))
+    CHECK(paths == std::vector<std::string>{"scalar", "ssse3", "avx2", "avx512"});
+  else if (__builtin_cpu_supports("avx2"))
+    CHECK(paths == std::vector<std::string>{"scalar", "ssse3", "avx2"});
 #elif defined(PBUF_SIMD128)
   CHECK(paths == std::vector<std::string>{"scalar", "simd128"});
 #endif
@@ -756,8 +761,15 @@ TEST_CASE("the active text path is the best this build and CPU run", "[text]") {
 #if defined(PBUF_SIMD128)
   CHECK(path == Path::Simd128);
 #elif defined(PBUF_X86)
-  CHECK(path == platform_buffer::detail::bulk::selectedPath());  // the same CPU level decides both
-  if (__builtin_cpu_supports("avx2")) CHECK(path == Path::Avx2);
+  // The same CPU level decides both; byte swaps stop at AVX2.
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+      __builtin_cpu_supports("avx512vbmi2")) {
+    CHECK(path == Path::Avx512);
+    CHECK(platform_buffer::detail::bulk::selectedPath() == Path::Avx2);
+  } else {
+    CHECK(path == platform_buffer::detail::bulk::selectedPath());
+    if (__builtin_cpu_supports("avx2")) CHECK(path == Path::Avx2);
+  }
 #else
   CHECK(path == Path::Scalar);
 #endif

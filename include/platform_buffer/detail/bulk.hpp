@@ -45,8 +45,8 @@ namespace platform_buffer::detail {
 
 namespace bulk {
 
-// The kernels a bulk byte swap can run.
-enum class Path { Scalar, Ssse3, Avx2, Simd128 };
+// The kernels a bulk byte swap can run (Avx512: text kernels only; byte swaps use Avx2 there).
+enum class Path { Scalar, Ssse3, Avx2, Simd128, Avx512 };
 
 // Reverses the bytes of each of `count` elements of `Size` bytes, from src to
 // dst, one element at a time: the Scalar path, and the short arrays and tails
@@ -168,6 +168,7 @@ inline void swapSimd128(std::uint8_t* dst, const std::uint8_t* src, std::size_t 
 #if defined(PBUF_X86)
 constexpr Path pathFor(cpu::X86Level level) noexcept {
   switch (level) {
+    case cpu::X86Level::Avx512:  // byte swaps are memory-bound at 256 bits: no 512-bit kernel
     case cpu::X86Level::Avx2: return Path::Avx2;
     case cpu::X86Level::Ssse3: return Path::Ssse3;
     case cpu::X86Level::Baseline: break;

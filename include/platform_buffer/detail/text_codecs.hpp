@@ -3,10 +3,11 @@
 //
 // Every conversion has a scalar version here (the reference and the fallback)
 // and, for the ones that carry the volume (UTF-8 validation, ASCII checks,
-// UTF-8 <-> UTF-16), vector versions in text_kernels.inc: SSSE3 and AVX2 on
-// x86, picked at run time like bulk.hpp's byte swaps, and simd128 on wasm32.
-// Each instruction set is a struct of static functions with the same names
-// (scalar::Isa, ssse3::Isa, avx2::Isa, simd128::Isa), and all of them give the
+// UTF-8 <-> UTF-16), vector versions in text_kernels.inc: SSSE3, AVX2 and
+// AVX-512 on x86, picked at run time through cpu.hpp like bulk.hpp's byte swaps
+// (which stop at AVX2), and simd128 on wasm32. Each instruction set is a struct
+// of static functions with the same names (scalar::Isa, ssse3::Isa, avx2::Isa,
+// avx512::Isa, simd128::Isa), and all of them give the
 // same answers (tests/test_text.cpp and tests/fuzz/fuzz_text.cpp compare them).
 // withBestIsa(fn) calls fn with the fastest one this build and CPU run.
 //
@@ -634,7 +635,9 @@ inline constexpr std::uint8_t secondHigh[16] = {
 // At the end of the text, bytes that still wait for continuations: the last
 // three bytes of a vector may not be at least F0, E0, C0 respectively (a
 // saturating subtraction of these leaves them nonzero). Vectors take the tail.
-inline constexpr std::uint8_t lastOfBlock32[32] = {
+inline constexpr std::uint8_t lastOfBlock64[64] = {
+    0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+    0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
     0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
     0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xF0 - 1, 0xE0 - 1, 0xC0 - 1};
 }  // namespace utf8_rule
@@ -675,6 +678,21 @@ namespace platform_buffer::detail::text::avx2 {
 }  // namespace platform_buffer::detail::text::avx2
 #  if defined(__clang__)
 #    pragma clang attribute pop
+#    pragma clang attribute push(__attribute__((target("avx512f,avx512bw"))), apply_to = function)
+#  else
+#    pragma GCC pop_options
+#    pragma GCC push_options
+#    pragma GCC target("avx512f,avx512bw")
+#  endif
+namespace platform_buffer::detail::text::avx512 {
+#  define PBUF_TEXT_KERNEL_PATH Avx512
+#  define PBUF_TEXT_KERNEL_AVX512 1
+#  include "text_kernels.inc"
+#  undef PBUF_TEXT_KERNEL_AVX512
+#  undef PBUF_TEXT_KERNEL_PATH
+}  // namespace platform_buffer::detail::text::avx512
+#  if defined(__clang__)
+#    pragma clang attribute pop
 #  else
 #    pragma GCC pop_options
 #  endif
@@ -693,10 +711,11 @@ template <class Fn>
 PBUF_INLINE decltype(auto) withBestIsa(Fn&& fn) {
 #if defined(PBUF_SIMD128)
   return fn(simd128::Isa{});
-#elif defined(PBUF_X86) && defined(__AVX2__)
-  return fn(avx2::Isa{});
+#elif defined(PBUF_X86) && defined(__AVX512F__) && defined(__AVX512BW__) && defined(__AVX512VBMI2__)
+  return fn(avx512::Isa{});
 #elif defined(PBUF_X86)
   switch (cpu::x86Level()) {
+    case cpu::X86Level::Avx512: return fn(avx512::Isa{});
     case cpu::X86Level::Avx2: return fn(avx2::Isa{});
     case cpu::X86Level::Ssse3: return fn(ssse3::Isa{});
     case cpu::X86Level::Baseline: break;
@@ -722,6 +741,7 @@ void forEachIsa(Fn&& fn) {
   const cpu::X86Level level = cpu::x86Level();
   if (level >= cpu::X86Level::Ssse3) fn(ssse3::Isa{});
   if (level >= cpu::X86Level::Avx2) fn(avx2::Isa{});
+  if (level >= cpu::X86Level::Avx512) fn(avx512::Isa{});
 #endif
 }
 
