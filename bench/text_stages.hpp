@@ -1,6 +1,6 @@
 // The stages of a text round trip, each alone over the 64 KiB texts of
 // benchmarks.hpp, on every text path this build and CPU run (scalar, SSSE3,
-// AVX2 natively; scalar and simd128 on wasm32), beside memcpy of the same
+// AVX2, AVX-512 natively; scalar and simd128 on wasm32), beside memcpy of the same
 // UTF-8 bytes. A validated round trip runs two of these stages (UTF-8) or four
 // (UTF-16) where the unvalidated copy runs none, so their speed bounds what
 // the text targets can reach: bench/report.mjs derives that bound per target.
@@ -65,18 +65,6 @@ void textStage(benchmark::State& state) {
   state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(n));
 }
 
-inline const char* pathName(platform_buffer::detail::bulk::Path path) {
-  using platform_buffer::detail::bulk::Path;
-  switch (path) {
-    case Path::Scalar: return "Scalar";
-    case Path::Ssse3: return "SSSE3";
-    case Path::Avx2: return "AVX2";
-    case Path::Simd128: return "simd128";
-    case Path::Avx512: return "AVX-512";
-  }
-  return "unknown";
-}
-
 template <class Isa, bool Mixed>
 void registerStagesOf(const char* path) {
   const std::string text = Mixed ? "/mixed64k/" : "/ascii64k/";
@@ -96,8 +84,8 @@ inline bool registerTextStages() {
   benchmark::RegisterBenchmark("text_stage/memcpy/mixed64k/memcpy", &textStage<Isa, Stage::Memcpy, true>);
   platform_buffer::detail::text::forEachIsa([](auto isa) {
     using Path = decltype(isa);
-    registerStagesOf<Path, false>(pathName(Path::path));
-    registerStagesOf<Path, true>(pathName(Path::path));
+    registerStagesOf<Path, false>(platform_buffer::detail::bulk::pathName(Path::path));
+    registerStagesOf<Path, true>(platform_buffer::detail::bulk::pathName(Path::path));
   });
   return true;
 }

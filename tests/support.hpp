@@ -21,6 +21,15 @@
 
 namespace test {
 
+#if defined(__x86_64__) || defined(__i386__)
+// Whether this CPU has what cpu.hpp's Avx512 level asks for, detected here
+// independently of it.
+inline bool cpuHasAvx512Level() {
+  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+         __builtin_cpu_supports("avx512vbmi2");
+}
+#endif
+
 using namespace platform_buffer;
 
 // Zone factories: each makes a new buffer of that zone.

@@ -28,16 +28,7 @@ std::vector<bulk::Path> runnablePaths() {
   return paths;
 }
 
-const char* nameOf(bulk::Path path) {
-  switch (path) {
-    case bulk::Path::Scalar: return "scalar";
-    case bulk::Path::Ssse3: return "ssse3";
-    case bulk::Path::Avx2: return "avx2";
-    case bulk::Path::Simd128: return "simd128";
-    case bulk::Path::Avx512: return "avx512";
-  }
-  return "?";
-}
+using bulk::pathName;
 
 // The reference, written without any of bulk.hpp: byte i of an element comes from byte Size-1-i.
 std::vector<std::uint8_t> reversedGroups(const std::uint8_t* src, std::size_t count, std::size_t size) {
@@ -73,7 +64,7 @@ void checkEveryPath() {
       const std::size_t bytes = count * Size;
       for (std::size_t srcShift : {0u, 1u, 3u, 7u, 15u, 31u}) {
         for (std::size_t dstShift : {0u, 1u, 2u, 5u, 16u}) {
-          INFO(nameOf(path) << " size " << Size << " count " << count << " src+" << srcShift << " dst+"
+          INFO(pathName(path) << " size " << Size << " count " << count << " src+" << srcShift << " dst+"
                             << dstShift);
           // Exactly sized heap blocks: ASan reports any byte a path touches past either end.
           std::vector<std::uint8_t> src = pattern(srcShift + bytes);
@@ -89,7 +80,7 @@ void checkEveryPath() {
       // and a destination that starts before the source and overlaps it: the
       // kernels take both (swapBytes relies on it; detail/bulk.hpp).
       for (std::size_t ahead : {0u, 1u, 2u, 3u, 4u, 7u, 8u, 15u, 16u, 17u, 31u, 33u, 64u, 129u}) {
-        INFO(nameOf(path) << " size " << Size << " count " << count << " source " << ahead << " bytes ahead");
+        INFO(pathName(path) << " size " << Size << " count " << count << " source " << ahead << " bytes ahead");
         std::vector<std::uint8_t> buf = pattern(bytes + ahead);
         const auto expected = reversedGroups(buf.data() + ahead, count, Size);
         bulk::swapWith<Size>(path, buf.data(), buf.data() + ahead, count);
@@ -129,7 +120,7 @@ void checkStoreAndLoad() {
 }  // namespace
 
 TEST_CASE("every bulk swap path gives the reference bytes", "[bulk][simd]") {
-  INFO("dispatch picks " << nameOf(bulk::selectedPath()));
+  INFO("dispatch picks " << pathName(bulk::selectedPath()));
   CHECK(runnablePaths().size() >= 1);
   checkEveryPath<2>();
   checkEveryPath<4>();
@@ -140,14 +131,12 @@ TEST_CASE("every bulk swap path gives the reference bytes", "[bulk][simd]") {
 // made): that must be the best this CPU runs, by a detection written here.
 TEST_CASE("the dispatcher picks the best runnable path", "[bulk][simd]") {
   const auto paths = runnablePaths();
-  INFO("runnable: " << paths.size() << " path(s), the best " << nameOf(paths.back()) << "; selected "
-                    << nameOf(bulk::selectedPath()));
+  INFO("runnable: " << paths.size() << " path(s), the best " << pathName(paths.back()) << "; selected "
+                    << pathName(bulk::selectedPath()));
   CHECK(bulk::selectedPath() == paths.back());
 #if defined(PBUF_X86)
   namespace cpu = platform_buffer::detail::cpu;
-  const bool avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-      __builtin_cpu_supports("avx512vbmi2");
-  const auto expected = avx512                            ? cpu::X86Level::Avx512
+  const auto expected = test::cpuHasAvx512Level()         ? cpu::X86Level::Avx512
                         : __builtin_cpu_supports("avx2")  ? cpu::X86Level::Avx2
                         : __builtin_cpu_supports("ssse3") ? cpu::X86Level::Ssse3
                                                           : cpu::X86Level::Baseline;

@@ -598,16 +598,7 @@ TEMPLATE_TEST_CASE("an overlapping source that cannot be copied is an OutOfMemor
 // ---- every vector path against the scalar one ---------------------------------------
 
 namespace {
-const char* pathName(platform_buffer::detail::bulk::Path path) {
-  switch (path) {
-    case platform_buffer::detail::bulk::Path::Scalar: return "scalar";
-    case platform_buffer::detail::bulk::Path::Ssse3: return "ssse3";
-    case platform_buffer::detail::bulk::Path::Avx2: return "avx2";
-    case platform_buffer::detail::bulk::Path::Simd128: return "simd128";
-    case platform_buffer::detail::bulk::Path::Avx512: return "avx512";
-  }
-  return "?";
-}
+using platform_buffer::detail::bulk::pathName;
 
 // Inputs for the UTF-8 kernels: well-formed texts, each truncated and with one
 // byte changed at several places, and random bytes.
@@ -675,13 +666,12 @@ TEST_CASE("the text kernels of every path give the scalar answers", "[text]") {
   text::forEachIsa([&](auto isa) { paths.push_back(pathName(decltype(isa)::path)); });
   INFO("paths: " << paths.size());
 #if defined(PBUF_X86)
-  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-      __builtin_cpu_supports("avx512vbmi2"))
-    CHECK(paths == std::vector<std::string>{"scalar", "ssse3", "avx2", "avx512"});
+  if (cpuHasAvx512Level())
+    CHECK(paths == std::vector<std::string>{"Scalar", "SSSE3", "AVX2", "AVX-512"});
   else if (__builtin_cpu_supports("avx2"))
-    CHECK(paths == std::vector<std::string>{"scalar", "ssse3", "avx2"});
+    CHECK(paths == std::vector<std::string>{"Scalar", "SSSE3", "AVX2"});
 #elif defined(PBUF_SIMD128)
-  CHECK(paths == std::vector<std::string>{"scalar", "simd128"});
+  CHECK(paths == std::vector<std::string>{"Scalar", "simd128"});
 #endif
   using Scalar = text::scalar::Isa;
   const auto inputs = utf8Inputs();
@@ -762,8 +752,7 @@ TEST_CASE("the active text path is the best this build and CPU run", "[text]") {
   CHECK(path == Path::Simd128);
 #elif defined(PBUF_X86)
   // The same CPU level decides both; byte swaps stop at AVX2.
-  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-      __builtin_cpu_supports("avx512vbmi2")) {
+  if (cpuHasAvx512Level()) {
     CHECK(path == Path::Avx512);
     CHECK(platform_buffer::detail::bulk::selectedPath() == Path::Avx2);
   } else {

@@ -48,6 +48,18 @@ namespace bulk {
 // The kernels a bulk byte swap can run (Avx512: text kernels only; byte swaps use Avx2 there).
 enum class Path { Scalar, Ssse3, Avx2, Simd128, Avx512 };
 
+// The path's name, for tests and benchmark reports.
+constexpr const char* pathName(Path path) noexcept {
+  switch (path) {
+    case Path::Scalar: return "Scalar";
+    case Path::Ssse3: return "SSSE3";
+    case Path::Avx2: return "AVX2";
+    case Path::Simd128: return "simd128";
+    case Path::Avx512: return "AVX-512";
+  }
+  return "unknown";
+}
+
 // Reverses the bytes of each of `count` elements of `Size` bytes, from src to
 // dst, one element at a time: the Scalar path, and the short arrays and tails
 // (fewer than 32 bytes) of the vector paths. dst is disjoint from src, equal
